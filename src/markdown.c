@@ -1,0 +1,1 @@
+/* markdown: placeholder until implemented. */

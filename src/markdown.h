@@ -1,0 +1,146 @@
+/* markdown: parsing pages with cmark-gfm, the only module (besides export)
+ * that includes cmark's headers.
+ *
+ * A parse yields an md_doc that owns a tree of md_node.  md_node is an
+ * opaque view of a cmark node: callers walk it with the accessors below and
+ * never see cmark types, so layout and wiki stay plain C.  The GFM
+ * extensions table, strikethrough, autolink and tasklist are always on, and
+ * input is parsed with UTF-8 validation (invalid bytes become U+FFFD) and
+ * source positions.
+ *
+ * Wiki links -- [[Page Title]], [[slug|label]], [[Page#section]] -- become
+ * real link nodes during md_parse (their URL is the target's slug, plus
+ * "#fragment" when given), so every consumer sees the same links.  Text
+ * inside code spans and code blocks is never a link.
+ *
+ * Literals returned by accessors are the parser's decoded text: they may
+ * contain control characters (cmark decodes &#27; to ESC).  Whoever shows
+ * them must sanitise them (u8_sanitize). */
+#ifndef DOCDAY_MARKDOWN_H
+#define DOCDAY_MARKDOWN_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+typedef struct md_doc md_doc;
+typedef struct md_node md_node;
+
+enum md_type {
+	MD_NONE = 0,
+	/* blocks */
+	MD_DOCUMENT,
+	MD_BLOCK_QUOTE,
+	MD_LIST,
+	MD_ITEM,
+	MD_CODE_BLOCK,
+	MD_HTML_BLOCK,
+	MD_PARAGRAPH,
+	MD_HEADING,
+	MD_THEMATIC_BREAK,
+	MD_TABLE,
+	MD_TABLE_ROW,
+	MD_TABLE_CELL,
+	MD_FOOTNOTE_DEF,
+	/* inlines */
+	MD_TEXT,
+	MD_SOFTBREAK,
+	MD_LINEBREAK,
+	MD_CODE,
+	MD_HTML_INLINE,
+	MD_EMPH,
+	MD_STRONG,
+	MD_STRIKETHROUGH,
+	MD_LINK,
+	MD_IMAGE,
+	MD_FOOTNOTE_REF,
+	MD_OTHER /* anything an extension adds that we do not know */
+};
+
+enum md_list_type { MD_LIST_BULLET = 1, MD_LIST_ORDERED = 2 };
+enum md_align { MD_ALIGN_NONE = 0, MD_ALIGN_LEFT, MD_ALIGN_CENTER, MD_ALIGN_RIGHT };
+
+enum md_flags {
+	MD_FOOTNOTES = 1, /* enable footnote syntax */
+};
+
+/* Parses text[0..len).  Never fails on any input (bad bytes become U+FFFD);
+ * returns NULL only when len exceeds the limit md_max_len() with e set
+ * (ERR_USER).  Caller frees with md_free. */
+md_doc *md_parse(const char *text, size_t len, int flags, err_info *e);
+void md_free(md_doc *d);
+size_t md_max_len(void);
+
+md_node *md_root(const md_doc *d);
+
+/* Tree walking; each returns NULL at the end. */
+md_node *md_first_child(const md_node *n);
+md_node *md_last_child(const md_node *n);
+md_node *md_next(const md_node *n);
+md_node *md_prev(const md_node *n);
+md_node *md_parent(const md_node *n);
+
+enum md_type md_node_type(const md_node *n);
+/* Text of TEXT, CODE, CODE_BLOCK, HTML_BLOCK, HTML_INLINE; "" otherwise. */
+const char *md_literal(const md_node *n);
+/* URL and title of LINK and IMAGE; "" otherwise. */
+const char *md_url(const md_node *n);
+const char *md_title(const md_node *n);
+/* 1 when the LINK came from [[...]] wiki syntax. */
+int md_is_wiki_link(const md_node *n);
+int md_heading_level(const md_node *n);
+enum md_list_type md_list_type(const md_node *n);
+int md_list_start(const md_node *n);
+int md_list_tight(const md_node *n);
+/* Info string of a fenced code block ("" when none). */
+const char *md_fence_info(const md_node *n);
+/* For an ITEM: 0 not a task, 1 unchecked task, 2 checked task. */
+int md_task_state(const md_node *n);
+/* For a TABLE: number of columns; alignment of column i. */
+int md_table_columns(const md_node *n);
+enum md_align md_table_align(const md_node *n, int col);
+/* For a TABLE_ROW: 1 for the header row. */
+int md_table_row_is_header(const md_node *n);
+/* Source lines (1-based) the node spans. */
+int md_start_line(const md_node *n);
+int md_end_line(const md_node *n);
+
+/* --- link targets ------------------------------------------------------ */
+
+enum md_target_kind {
+	MD_TARGET_PAGE = 1,     /* another page of the wiki (slug set) */
+	MD_TARGET_FRAGMENT = 2, /* "#section" inside this page */
+	MD_TARGET_EXTERNAL = 3, /* a URL with a scheme, or an absolute path */
+};
+
+typedef struct md_target {
+	int kind;
+	char *slug;     /* MD_TARGET_PAGE: the page's slug */
+	char *fragment; /* text after '#', percent-decoded; NULL when none */
+} md_target;
+
+/* Classifies a link URL: "getting-started", "getting-started.md",
+ * "Getting%20Started.md#install", "./talks" name pages (percent-decoded,
+ * ".md" dropped, slugified); "#x" is a fragment; "https://..",
+ * "mailto:..", "/abs" and "../x" are external.  Returns 0 and fills *t
+ * (caller frees with md_target_clear), or -1 when the URL names nothing
+ * usable (empty, or slugifies to nothing). */
+int md_classify(const char *url, md_target *t);
+void md_target_clear(md_target *t);
+
+/* The slugs of every page a document links to (wiki links, relative
+ * Markdown links and images are not pages), in document order with
+ * duplicates removed.  Returns the count and stores a NULL-terminated array
+ * in *slugs (caller frees with md_strv_free). */
+size_t md_page_links(const md_doc *d, char ***slugs);
+void md_strv_free(char **v);
+
+/* The plain text of a node's inlines (what a reader sees), caller frees.
+ * Used for a page's title from its first heading. */
+char *md_plain_text(const md_node *n);
+
+/* The first heading of the document (level 1 preferred, else the first of
+ * any level) as plain text, caller frees; NULL when there is none. */
+char *md_first_heading(const md_doc *d);
+
+#endif

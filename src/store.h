@@ -1,0 +1,223 @@
+/* store: the SQLite database, the only module that includes <sqlite3.h> or
+ * writes SQL.
+ *
+ * One file holds the whole wiki: pages, every revision, the link table, an
+ * FTS5 index over head revisions, drafts and presence.  The store knows
+ * nothing of Markdown or merge rules: the wiki module composes these calls
+ * inside a write transaction (store_begin_write .. store_commit).
+ *
+ * Revisions are numbered per page from 1 (`num`); users see "revision 3 of
+ * getting-started".  Revisions are never updated or deleted.
+ *
+ * Ownership: strings in the structs below are owned by the struct and
+ * released by the matching *_clear / *_list_free.  Errors: functions return
+ * 0 on success and -1 on failure with `e` filled (code ERR_DB for database
+ * trouble, ERR_USER for a user's mistake such as a missing page); lookups
+ * return 1 found / 0 not found / -1 error. */
+#ifndef DOCDAY_STORE_H
+#define DOCDAY_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+typedef struct store store;
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define STORE_SCHEMA_VERSION 2
+
+enum store_open_flags {
+	STORE_CREATE = 1,   /* create the file when missing */
+	STORE_READONLY = 2, /* open read-only (no migration, no writes) */
+};
+
+/* Opens (and with STORE_CREATE creates) the database at path: WAL mode,
+ * busy_timeout, foreign keys on, schema created or migrated forward in one
+ * BEGIN IMMEDIATE transaction.  Refuses, with a one-line message naming the
+ * file:
+ *   - a missing file without STORE_CREATE, or a missing directory;
+ *   - a file that is not an SQLite database, or an SQLite database that is
+ *     not docday's (application_id);
+ *   - a schema newer than STORE_SCHEMA_VERSION.
+ * A new file in a setgid directory is created with mode 0660 (group-shared
+ * wiki); -wal/-shm follow the database's mode.
+ * *created (when not NULL) is set to 1 when this call created the schema.
+ * Returns NULL on failure. */
+store *store_open(const char *path, int flags, int *created, err_info *e);
+
+/* Like store_open but migrates only up to `version` (tests use it to make
+ * old databases). */
+store *store_open_version(const char *path, int flags, int version, int *created,
+                          err_info *e);
+
+/* Closes the handle; NULL-safe.  Rolls back an open transaction. */
+void store_close(store *s);
+
+/* The schema version found in the file. */
+int store_schema_version(store *s);
+
+/* Milliseconds for the busy timeout (default 5000). */
+void store_set_busy_timeout(store *s, int ms);
+
+/* Transactions.  store_begin_write is BEGIN IMMEDIATE: it waits up to the
+ * busy timeout for other writers, then fails with ERR_DB "the database is
+ * locked by another process". */
+int store_begin_write(store *s, err_info *e);
+int store_begin_read(store *s, err_info *e);
+int store_commit(store *s, err_info *e);
+void store_rollback(store *s);
+
+/* --- pages ------------------------------------------------------------ */
+
+typedef struct store_page {
+	int64_t id;
+	char *slug;
+	char *title;
+	int64_t head;     /* revisions.id of the head revision */
+	int64_t head_num; /* its per-page number */
+	int deleted;
+	int64_t nrevs;     /* number of revisions */
+	char *last_author; /* author of the head revision */
+	int64_t last_at_ms;
+} store_page;
+
+void store_page_clear(store_page *p);
+
+/* Looks a page up by slug.  1 found, 0 not found, -1 error. */
+int store_page_get(store *s, const char *slug, store_page *out, err_info *e);
+
+/* Looks a page up by title (exact, then case-insensitive). */
+int store_page_by_title(store *s, const char *title, store_page *out, err_info *e);
+
+/* Creates a page row with no revision yet (head 0); inside a write
+ * transaction.  Fails with ERR_USER when the slug is taken. */
+int store_page_create(store *s, const char *slug, const char *title, int64_t *id,
+                      err_info *e);
+
+typedef struct store_page_list {
+	store_page *v;
+	size_t n;
+} store_page_list;
+
+void store_page_list_free(store_page_list *l);
+
+enum store_order { STORE_BY_SLUG, STORE_BY_TITLE, STORE_BY_CHANGE /* newest first */ };
+
+/* All pages that are not deleted, in the given order. */
+int store_page_list_all(store *s, int order, store_page_list *out, err_info *e);
+
+/* Number of pages that are not deleted. */
+int store_page_count(store *s, int64_t *n, err_info *e);
+
+/* --- revisions ---------------------------------------------------------- */
+
+typedef struct store_rev {
+	int64_t id;
+	int64_t page;
+	int64_t num;    /* per page, from 1 */
+	int64_t parent; /* revisions.id, 0 for the first */
+	char *author;
+	int64_t at_ms;
+	char *summary;
+	char *title; /* the page title this revision set */
+	char *body;  /* NUL-terminated; NULL when not loaded */
+	size_t body_len;
+	size_t size; /* body length in bytes, always set */
+} store_rev;
+
+void store_rev_clear(store_rev *r);
+
+/* Inserts a revision of page `page_id` (inside a write transaction) as the
+ * child of the current head, makes it the head, sets the page title, and
+ * refreshes the search index.  Its number is head_num + 1.  Stores *id and
+ * *num when not NULL. */
+int store_rev_add(store *s, int64_t page_id, const char *title, const char *body,
+                  size_t body_len, const char *author, int64_t at_ms,
+                  const char *summary, int64_t *id, int64_t *num, err_info *e);
+
+/* Loads revision `num` of a page (num 0 = head), with its body.
+ * 1 found, 0 not found, -1 error. */
+int store_rev_get(store *s, int64_t page_id, int64_t num, store_rev *out, err_info *e);
+
+typedef struct store_rev_list {
+	store_rev *v; /* bodies not loaded */
+	size_t n;
+} store_rev_list;
+
+void store_rev_list_free(store_rev_list *l);
+
+/* The revisions of one page, newest first. */
+int store_rev_history(store *s, int64_t page_id, store_rev_list *out, err_info *e);
+
+/* Recent revisions across all pages, newest first, at most `limit`.
+ * Each entry's `title` is the page's slug (for listing). */
+int store_rev_recent(store *s, int limit, store_rev_list *out, err_info *e);
+
+/* --- links -------------------------------------------------------------- */
+
+typedef struct store_link {
+	char *slug;  /* the other end */
+	char *title; /* its title, NULL when the page does not exist */
+} store_link;
+
+typedef struct store_link_list {
+	store_link *v;
+	size_t n;
+} store_link_list;
+
+void store_link_list_free(store_link_list *l);
+
+/* Replaces the outgoing links of a page (inside a write transaction).
+ * Duplicates in `slugs` are stored once. */
+int store_links_set(store *s, int64_t page_id, char *const *slugs, size_t n,
+                    err_info *e);
+
+/* Outgoing links of a page, sorted by slug, with the target's title when
+ * the target exists. */
+int store_links_from(store *s, int64_t page_id, store_link_list *out, err_info *e);
+
+/* Pages (not deleted) linking to `slug`, sorted by slug. */
+int store_links_to(store *s, const char *slug, store_link_list *out, err_info *e);
+
+/* --- search --------------------------------------------------------------- */
+
+typedef struct store_hit {
+	char *slug;
+	char *title;
+	char *snippet; /* body excerpt; matches between `open` and `close`
+	                  markers given to store_search, newlines as spaces */
+	double rank;   /* lower is better (bm25) */
+} store_hit;
+
+typedef struct store_hit_list {
+	store_hit *v;
+	size_t n;
+} store_hit_list;
+
+void store_hit_list_free(store_hit_list *l);
+
+/* Full-text search of head revisions: each whitespace-separated word of
+ * `query` must match (as a quoted FTS5 term, so no user input is FTS5
+ * syntax); titles weigh ten times bodies; best first; at most `limit`. */
+int store_search(store *s, const char *query, const char *open, const char *close,
+                 int limit, store_hit_list *out, err_info *e);
+
+/* --- maintenance ------------------------------------------------------ */
+
+/* Runs PRAGMA integrity_check, foreign_key_check, the FTS5 integrity check
+ * and the structural checks (every page's head exists and belongs to it,
+ * every page has a revision, revision numbers are 1..n).  Each problem is
+ * one line appended to *report (caller frees, NULL when clean).  Returns
+ * the number of problems, or -1 when the checks could not run. */
+int store_check(store *s, char **report, err_info *e);
+
+/* Heads of all pages (not deleted) with bodies, for consistency checks
+ * that need Markdown (the wiki module recomputes links from them). */
+int store_heads(store *s, store_rev_list *out, err_info *e);
+
+/* A consistent online copy to `path` (VACUUM INTO a temporary name beside
+ * it, then rename).  Refuses an existing path. */
+int store_backup(store *s, const char *path, err_info *e);
+
+#endif
