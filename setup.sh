@@ -1,0 +1,57 @@
+#!/bin/sh
+# docday's one set-up script: installs what is missing (Debian 12, as root),
+# builds, and then either opens docday on the sample wiki or runs the tests.
+#
+#   ./setup.sh run     install, build, open the TUI on the sample wiki
+#   ./setup.sh check   install, build, run the whole test suite (make check)
+#   ./setup.sh build   install and build only
+#
+# It is idempotent: a second run installs nothing and rebuilds only what
+# changed.
+set -eu
+cd "$(dirname "$0")"
+
+# Build and test dependencies, by Debian package name.
+PACKAGES="build-essential autoconf automake pkg-config
+libncurses-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev libgit2-dev
+tmux python3 sqlite3"
+
+missing=
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "setup: installing$missing" >&2
+	if [ "$(id -u)" != 0 ]; then
+		echo "setup: these Debian packages are missing:$missing; run this as root or install them with apt-get" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >&2
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing >&2
+fi
+
+if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt configure ]; then
+	autoreconf -fi
+fi
+if [ ! -f Makefile ] || [ configure -nt config.status ]; then
+	./configure -q
+fi
+make -s -j"$(nproc 2>/dev/null || echo 2)"
+
+case "${1:-run}" in
+run)
+	shift 2>/dev/null || true
+	exec ./src/docday "$@"
+	;;
+check)
+	make -s -j"$(nproc 2>/dev/null || echo 2)" check
+	;;
+build) ;;
+*)
+	echo "usage: ./setup.sh [run|check|build]" >&2
+	exit 2
+	;;
+esac

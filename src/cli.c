@@ -1,1 +1,1064 @@
-/* cli: placeholder until implemented. */
+/* cli: subcommands, options, the database path and exit codes (see cli.h).
+ *
+ * Output for scripts goes to stdout, one record per line, tab-separated;
+ * messages go to stderr as one line starting with "docday: ".  Page text
+ * and titles never reach a terminal raw: when stdout is a terminal every
+ * field goes through u8_sanitize. */
+#include "cli.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "err.h"
+#include "u8.h"
+#include "wiki.h"
+
+/* How a command opens the database. */
+enum {
+	OPEN_NONE = 0,   /* no database */
+	OPEN_SAMPLE = 1, /* create on first use, with the sample wiki */
+	OPEN_EMPTY = 2,  /* create on first use, empty (import) */
+	OPEN_INIT = 3,   /* the init command decides */
+};
+
+struct cli_ctx {
+	const char *cmd;
+	char *db_path;
+	int db_explicit; /* --db or $DOCDAY_DB */
+	wiki *w;
+	char *author;
+	int out_tty; /* stdout is a terminal: sanitise, highlight */
+	int err_tty;
+	int color;
+	err_info err;
+};
+
+/* --- messages -------------------------------------------------------- */
+
+static void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("docday: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int usage_error(struct cli_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int usage_error(struct cli_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "docday%s%s: ", c->cmd ? " " : "", c->cmd ? c->cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (c->cmd)
+		fprintf(stderr, " (see 'docday help %s')\n", c->cmd);
+	else
+		fputs(" (see 'docday --help')\n", stderr);
+	return ERR_USAGE;
+}
+
+/* Reports c->err and returns its exit code. */
+static int fail(struct cli_ctx *c)
+{
+	int code = c->err.code ? c->err.code : ERR_DB;
+
+	msg("%s", c->err.msg[0] ? c->err.msg : "unknown error");
+	return code;
+}
+
+/* --- output ---------------------------------------------------------- */
+
+/* One field of a tab-separated record: always one line, never raw
+ * controls. */
+static void out_field(const char *s)
+{
+	buf b = BUF_INIT;
+
+	u8_sanitize(&b, s ? s : "", s ? strlen(s) : 0, 0);
+	fputs(buf_cstr(&b), stdout);
+	buf_free(&b);
+}
+
+/* Page text: exact bytes into a pipe, sanitised into a terminal. */
+static void out_text(struct cli_ctx *c, const char *s, size_t n)
+{
+	buf b = BUF_INIT;
+
+	if (!c->out_tty) {
+		fwrite(s, 1, n, stdout);
+		return;
+	}
+	u8_sanitize(&b, s, n, 1);
+	fwrite(buf_cstr(&b), 1, b.len, stdout);
+	buf_free(&b);
+}
+
+static void out_time(int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	char s[32];
+
+	localtime_r(&t, &tm);
+	strftime(s, sizeof s, "%Y-%m-%d %H:%M", &tm);
+	fputs(s, stdout);
+}
+
+/* --- options --------------------------------------------------------- */
+
+struct opt {
+	const char *name; /* long name without "--" */
+	int shortc;       /* 0 when none */
+	int has_arg;
+	const char **val; /* set to the argument, or to "" for a flag */
+};
+
+/* Parses options anywhere before "--"; leaves positional arguments in
+ * argv[0..*npos).  Returns 0, or an exit code after a usage message. */
+static int parse_opts(struct cli_ctx *c, int argc, char **argv, struct opt *opts,
+                      int *npos)
+{
+	int i, n = 0, dashdash = 0;
+
+	for (i = 0; i < argc; i++) {
+		char *a = argv[i], *eq = NULL;
+		struct opt *o = NULL;
+
+		if (dashdash || a[0] != '-' || a[1] == '\0') {
+			argv[n++] = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			dashdash = 1;
+			continue;
+		}
+		if (a[1] == '-') {
+			size_t len;
+
+			eq = strchr(a, '=');
+			len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+			for (o = opts; o->name; o++)
+				if (strlen(o->name) == len && strncmp(o->name, a + 2, len) == 0)
+					break;
+		} else {
+			for (o = opts; o->name; o++)
+				if (o->shortc == a[1])
+					break;
+			if (o->name && a[2])
+				eq = a + 1; /* -mMSG */
+		}
+		if (!o || !o->name)
+			return usage_error(c, "unknown option '%s'", a);
+		if (!o->has_arg) {
+			if (eq && a[1] == '-')
+				return usage_error(c, "option '--%s' takes no value", o->name);
+			if (eq) /* combined short flags are not supported */
+				return usage_error(c, "unknown option '%s'", a);
+			*o->val = "";
+		} else if (eq) {
+			*o->val = eq + 1;
+		} else if (i + 1 < argc) {
+			*o->val = argv[++i];
+		} else {
+			return usage_error(c, "option '%s' needs a value", a);
+		}
+	}
+	*npos = n;
+	return 0;
+}
+
+/* Parses a positive revision number. */
+static int parse_num(struct cli_ctx *c, const char *s, const char *what, int64_t min,
+                     int64_t *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < min)
+		return usage_error(c, "%s must be a number of at least %lld, not '%s'", what,
+		                   (long long)min, s);
+	*out = v;
+	return 0;
+}
+
+/* --- environment ------------------------------------------------------ */
+
+static char *login_name(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+	const char *u;
+	char tmp[32];
+
+	if (pw && pw->pw_name && pw->pw_name[0])
+		return strdup(pw->pw_name);
+	u = getenv("USER");
+	if (u && *u)
+		return strdup(u);
+	snprintf(tmp, sizeof tmp, "uid%ld", (long)getuid());
+	return strdup(tmp);
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char *p = strdup(path), *s;
+	int rc = 0;
+
+	for (s = p + 1; rc == 0 && *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (rc == 0 && mkdir(p, mode) < 0 && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
+/* --db, else $DOCDAY_DB, else $XDG_DATA_HOME/docday/wiki.db, else
+ * ~/.local/share/docday/wiki.db. */
+static int pick_db(struct cli_ctx *c, const char *opt_db)
+{
+	const char *env = getenv("DOCDAY_DB"), *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	buf b = BUF_INIT;
+
+	if (opt_db || (env && *env)) {
+		c->db_path = strdup(opt_db ? opt_db : env);
+		c->db_explicit = 1;
+		return 0;
+	}
+	if (xdg && xdg[0] == '/') {
+		buf_printf(&b, "%s/docday", xdg);
+	} else if (home && *home) {
+		buf_printf(&b, "%s/.local/share/docday", home);
+	} else {
+		msg("cannot find a place for the wiki: set HOME, XDG_DATA_HOME, DOCDAY_DB or "
+		    "use --db FILE");
+		return ERR_USAGE;
+	}
+	c->db_path = buf_detach(&b);
+	return 0;
+}
+
+static int open_wiki(struct cli_ctx *c, int how)
+{
+	int flags = 0, created = 0;
+	struct stat st;
+
+	if (how == OPEN_SAMPLE)
+		flags = WIKI_CREATE | WIKI_SAMPLE;
+	else if (how == OPEN_EMPTY)
+		flags = WIKI_CREATE;
+	if (!c->db_explicit) {
+		/* The default place: make its folder (private, as XDG asks). */
+		if (mkdir_p(c->db_path, 0700) < 0) {
+			msg("cannot create %s: %s", c->db_path, strerror(errno));
+			return ERR_DB;
+		}
+		{
+			char *p = c->db_path;
+			buf b = BUF_INIT;
+
+			buf_printf(&b, "%s/wiki.db", p);
+			free(p);
+			c->db_path = buf_detach(&b);
+		}
+	}
+	if (stat(c->db_path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		msg("%s is a directory, not a wiki database", c->db_path);
+		return ERR_DB;
+	}
+	c->w = wiki_open(c->db_path, flags, &created, &c->err);
+	if (!c->w)
+		return fail(c);
+	if (created)
+		msg("created a new wiki at %s%s", c->db_path,
+		    (flags & WIKI_SAMPLE) ? " with the sample pages" : "");
+	return 0;
+}
+
+/* --- commands ------------------------------------------------------------ */
+
+static int need_args(struct cli_ctx *c, int n, int min, int max)
+{
+	if (n < min)
+		return usage_error(c, "missing argument");
+	if (max >= 0 && n > max)
+		return usage_error(c, "too many arguments");
+	return 0;
+}
+
+static int find_page(struct cli_ctx *c, const char *name, store_page *p)
+{
+	int r = wiki_find(c->w, name, p, &c->err);
+
+	return r == 1 ? 0 : fail(c);
+}
+
+static int cmd_init(struct cli_ctx *c, int argc, char **argv)
+{
+	const char *empty = NULL;
+	struct opt opts[] = {{"empty", 0, 0, &empty}, {0}};
+	int n, rc, created = 0, flags = WIKI_CREATE;
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 0, 0)))
+		return rc;
+	if (!c->db_explicit) {
+		buf b = BUF_INIT;
+
+		if (mkdir_p(c->db_path, 0700) < 0) {
+			msg("cannot create %s: %s", c->db_path, strerror(errno));
+			return ERR_DB;
+		}
+		buf_printf(&b, "%s/wiki.db", c->db_path);
+		free(c->db_path);
+		c->db_path = buf_detach(&b);
+	}
+	if (!empty)
+		flags |= WIKI_SAMPLE;
+	c->w = wiki_open(c->db_path, flags, &created, &c->err);
+	if (!c->w)
+		return fail(c);
+	if (!created) {
+		msg("a wiki already exists at %s: nothing changed", c->db_path);
+		return ERR_USER;
+	}
+	printf("created %s%s\n", c->db_path, empty ? "" : " with the sample wiki");
+	return 0;
+}
+
+static int cmd_list(struct cli_ctx *c, int argc, char **argv)
+{
+	store_page_list l = {0};
+	const char *by = NULL;
+	struct opt opts[] = {{"sort", 's', 1, &by}, {0}};
+	int n, rc, order = STORE_BY_SLUG;
+	size_t i;
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 0, 0)))
+		return rc;
+	if (by && strcmp(by, "title") == 0)
+		order = STORE_BY_TITLE;
+	else if (by && strcmp(by, "change") == 0)
+		order = STORE_BY_CHANGE;
+	else if (by && strcmp(by, "slug") != 0)
+		return usage_error(c, "--sort takes slug, title or change, not '%s'", by);
+	if ((rc = open_wiki(c, OPEN_SAMPLE)))
+		return rc;
+	if (store_page_list_all(wiki_store(c->w), order, &l, &c->err) < 0)
+		return fail(c);
+	for (i = 0; i < l.n; i++) {
+		out_field(l.v[i].slug);
+		putchar('\t');
+		out_field(l.v[i].title);
+		printf("\t%lld\t", (long long)l.v[i].nrevs);
+		out_field(l.v[i].last_author);
+		putchar('\t');
+		out_time(l.v[i].last_at_ms);
+		putchar('\n');
+	}
+	store_page_list_free(&l);
+	return 0;
+}
+
+static int cmd_cat(struct cli_ctx *c, int argc, char **argv)
+{
+	const char *rev = NULL;
+	struct opt opts[] = {{"rev", 'r', 1, &rev}, {0}};
+	store_page p = {0};
+	store_rev r = {0};
+	int64_t num = 0;
+	int n, rc, found;
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 1, 1)))
+		return rc;
+	if (rev && (rc = parse_num(c, rev, "--rev", 1, &num)))
+		return rc;
+	if ((rc = open_wiki(c, OPEN_SAMPLE)) || (rc = find_page(c, argv[0], &p)))
+		return rc;
+	found = store_rev_get(wiki_store(c->w), p.id, num, &r, &c->err);
+	if (found < 0) {
+		rc = fail(c);
+	} else if (found == 0) {
+		msg("%s has no revision %lld (its head is revision %lld)", p.slug, (long long)num,
+		    (long long)p.head_num);
+		rc = ERR_USER;
+	} else {
+		out_text(c, r.body, r.body_len);
+	}
+	store_rev_clear(&r);
+	store_page_clear(&p);
+	return rc;
+}
+
+/* Reads all of stdin, refusing more than WIKI_MAX_PAGE bytes. */
+static int read_stdin(buf *b)
+{
+	char chunk[65536];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) {
+		if (b->len + n > WIKI_MAX_PAGE) {
+			msg("the text is too large (more than %u MiB): nothing was saved",
+			    WIKI_MAX_PAGE / (1024 * 1024));
+			return ERR_USER;
+		}
+		buf_put(b, chunk, n);
+	}
+	if (ferror(stdin)) {
+		msg("cannot read the text from standard input: %s", strerror(errno));
+		return ERR_USER;
+	}
+	return 0;
+}
+
+/* A summary is one line: tabs and newlines become spaces. */
+static char *one_line(const char *s)
+{
+	char *t = strdup(s ? s : ""), *p;
+
+	for (p = t; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	return t;
+}
+
+static int cmd_save(struct cli_ctx *c, int argc, char **argv)
+{
+	const char *base = NULL, *m = NULL, *title = NULL;
+	struct opt opts[] = {
+	    {"base", 'b', 1, &base}, {"message", 'm', 1, &m}, {"title", 't', 1, &title}, {0}};
+	wiki_save_req req = {0};
+	wiki_save_res res = {0};
+	buf text = BUF_INIT;
+	char *summary = NULL;
+	int n, rc;
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 1, 1)))
+		return rc;
+	req.base = -1;
+	if (base && (rc = parse_num(c, base, "--base", 0, &req.base)))
+		return rc;
+	if (title && wiki_check_title(title, &c->err) < 0)
+		return fail(c);
+	if ((rc = read_stdin(&text)))
+		goto out;
+	if ((rc = open_wiki(c, OPEN_SAMPLE)))
+		goto out;
+	summary = one_line(m);
+	req.name = argv[0];
+	req.title = title;
+	req.text = buf_cstr(&text);
+	req.len = text.len;
+	req.author = c->author;
+	req.summary = summary;
+	if (wiki_save(c->w, &req, &res, &c->err) < 0) {
+		rc = fail(c);
+		if (rc == ERR_CONFLICT)
+			msg("your text is unchanged where it came from; to save it anyway, look at "
+			    "'docday diff', then save with --base %lld",
+			    (long long)res.head_num);
+		goto out;
+	}
+	out_field(res.slug);
+	printf("\t%lld\t%s\n", (long long)res.num,
+	       res.created ? "created" : res.unchanged ? "unchanged" : "saved");
+out:
+	wiki_save_res_clear(&res);
+	free(summary);
+	buf_free(&text);
+	return rc;
+}
+
+static int cmd_history(struct cli_ctx *c, int argc, char **argv)
+{
+	store_page p = {0};
+	store_rev_list l = {0};
+	int n, rc;
+	size_t i;
+	struct opt opts[] = {{0}};
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 1, 1)))
+		return rc;
+	if ((rc = open_wiki(c, OPEN_SAMPLE)) || (rc = find_page(c, argv[0], &p)))
+		return rc;
+	if (store_rev_history(wiki_store(c->w), p.id, &l, &c->err) < 0) {
+		store_page_clear(&p);
+		return fail(c);
+	}
+	for (i = 0; i < l.n; i++) {
+		printf("%lld\t", (long long)l.v[i].num);
+		out_time(l.v[i].at_ms);
+		putchar('\t');
+		out_field(l.v[i].author);
+		printf("\t%zu\t", l.v[i].size);
+		out_field(l.v[i].summary);
+		putchar('\n');
+	}
+	store_rev_list_free(&l);
+	store_page_clear(&p);
+	return 0;
+}
+
+static int cmd_recent(struct cli_ctx *c, int argc, char **argv)
+{
+	const char *count = NULL;
+	struct opt opts[] = {{"count", 'n', 1, &count}, {0}};
+	store_rev_list l = {0};
+	int64_t limit = 30;
+	int n, rc;
+	size_t i;
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 0, 0)))
+		return rc;
+	if (count && (rc = parse_num(c, count, "-n", 1, &limit)))
+		return rc;
+	if (limit > 1000000)
+		limit = 1000000;
+	if ((rc = open_wiki(c, OPEN_SAMPLE)))
+		return rc;
+	if (store_rev_recent(wiki_store(c->w), (int)limit, &l, &c->err) < 0)
+		return fail(c);
+	for (i = 0; i < l.n; i++) {
+		out_time(l.v[i].at_ms);
+		putchar('\t');
+		out_field(l.v[i].title); /* the slug, see store_rev_recent */
+		printf("\t%lld\t", (long long)l.v[i].num);
+		out_field(l.v[i].author);
+		putchar('\t');
+		out_field(l.v[i].summary);
+		putchar('\n');
+	}
+	store_rev_list_free(&l);
+	return 0;
+}
+
+/* Private-use code points mark matches inside a snippet until they are
+ * turned into highlighting after sanitising. */
+#define MARK_OPEN "\xee\x80\x80"  /* U+E000 */
+#define MARK_CLOSE "\xee\x80\x81" /* U+E001 */
+
+static void out_snippet(struct cli_ctx *c, const char *s)
+{
+	const char *open = c->color ? "\033[1;7m" : "\xc2\xab";   /* « */
+	const char *close = c->color ? "\033[0m" : "\xc2\xbb";    /* » */
+	buf b = BUF_INIT;
+	const char *p;
+
+	u8_sanitize(&b, s, strlen(s), 0);
+	for (p = buf_cstr(&b); *p;) {
+		if (strncmp(p, MARK_OPEN, 3) == 0) {
+			fputs(open, stdout);
+			p += 3;
+		} else if (strncmp(p, MARK_CLOSE, 3) == 0) {
+			fputs(close, stdout);
+			p += 3;
+		} else {
+			putchar(*p++);
+		}
+	}
+	buf_free(&b);
+}
+
+static int cmd_search(struct cli_ctx *c, int argc, char **argv)
+{
+	const char *count = NULL;
+	struct opt opts[] = {{"count", 'n', 1, &count}, {0}};
+	store_hit_list l = {0};
+	int64_t limit = 50;
+	buf q = BUF_INIT;
+	int n, rc, i;
+	size_t k;
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 1, -1)))
+		return rc;
+	if (count && (rc = parse_num(c, count, "-n", 1, &limit)))
+		return rc;
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_putc(&q, ' ');
+		buf_puts(&q, argv[i]);
+	}
+	if ((rc = open_wiki(c, OPEN_SAMPLE)))
+		goto out;
+	if (store_search(wiki_store(c->w), buf_cstr(&q), MARK_OPEN, MARK_CLOSE,
+	                 limit > 100000 ? 100000 : (int)limit, &l, &c->err) < 0) {
+		rc = fail(c);
+		goto out;
+	}
+	for (k = 0; k < l.n; k++) {
+		out_field(l.v[k].slug);
+		putchar('\t');
+		out_field(l.v[k].title);
+		putchar('\t');
+		out_snippet(c, l.v[k].snippet ? l.v[k].snippet : "");
+		putchar('\n');
+	}
+	if (l.n == 0) {
+		msg("no page matches '%s'", buf_cstr(&q));
+		rc = ERR_USER;
+	}
+out:
+	store_hit_list_free(&l);
+	buf_free(&q);
+	return rc;
+}
+
+static int print_links(store_link_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		out_field(l->v[i].slug);
+		putchar('\t');
+		if (l->v[i].title)
+			out_field(l->v[i].title);
+		else
+			fputs("(missing)", stdout);
+		putchar('\n');
+	}
+	store_link_list_free(l);
+	return 0;
+}
+
+static int cmd_links(struct cli_ctx *c, int argc, char **argv)
+{
+	store_page p = {0};
+	store_link_list l = {0};
+	struct opt opts[] = {{0}};
+	int n, rc, back = strcmp(c->cmd, "backlinks") == 0;
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 1, 1)))
+		return rc;
+	if ((rc = open_wiki(c, OPEN_SAMPLE)) || (rc = find_page(c, argv[0], &p)))
+		return rc;
+	rc = back ? store_links_to(wiki_store(c->w), p.slug, &l, &c->err)
+	          : store_links_from(wiki_store(c->w), p.id, &l, &c->err);
+	store_page_clear(&p);
+	return rc < 0 ? fail(c) : print_links(&l);
+}
+
+static int cmd_check(struct cli_ctx *c, int argc, char **argv)
+{
+	struct opt opts[] = {{0}};
+	char *report = NULL;
+	int64_t pages = 0;
+	int n, rc, problems;
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 0, 0)))
+		return rc;
+	if ((rc = open_wiki(c, OPEN_SAMPLE)))
+		return rc;
+	problems = wiki_check(c->w, &report, &c->err);
+	if (problems < 0)
+		return fail(c);
+	if (report)
+		out_text(c, report, strlen(report));
+	free(report);
+	if (problems) {
+		msg("%s: %d problem%s found", c->db_path, problems, problems == 1 ? "" : "s");
+		return ERR_DB;
+	}
+	store_page_count(wiki_store(c->w), &pages, NULL);
+	printf("ok: %s, %lld pages, no problems\n", c->db_path, (long long)pages);
+	return 0;
+}
+
+static int cmd_backup(struct cli_ctx *c, int argc, char **argv)
+{
+	struct opt opts[] = {{0}};
+	int n, rc;
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 1, 1)))
+		return rc;
+	if ((rc = open_wiki(c, OPEN_SAMPLE)))
+		return rc;
+	if (store_backup(wiki_store(c->w), argv[0], &c->err) < 0)
+		return fail(c);
+	printf("backed up %s to %s\n", c->db_path, argv[0]);
+	return 0;
+}
+
+/* --- import ------------------------------------------------------------- */
+
+struct import_stats {
+	long created, changed, unchanged, skipped, done, total;
+};
+
+static int read_file(const char *path, buf *b, err_info *e)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+
+	if (!f)
+		return err_set(e, ERR_USER, "cannot read %s: %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b->len + n > WIKI_MAX_PAGE) {
+			fclose(f);
+			return err_set(e, ERR_USER, "%s is larger than %u MiB", path,
+			               WIKI_MAX_PAGE / (1024 * 1024));
+		}
+		buf_put(b, chunk, n);
+	}
+	n = ferror(f);
+	fclose(f);
+	if (n)
+		return err_set(e, ERR_USER, "cannot read %s", path);
+	return 0;
+}
+
+/* Imports one file; a file that is not text is skipped with a warning.
+ * Returns 0, or -1 on a database error (c->err set). */
+static int import_file(struct cli_ctx *c, const char *path, struct import_stats *st)
+{
+	wiki_save_res res = {0};
+	err_info e = {0};
+	buf text = BUF_INIT;
+
+	st->done++;
+	if (c->err_tty)
+		fprintf(stderr, "\rimporting %ld/%ld", st->done, st->total);
+	if (read_file(path, &text, &e) < 0 ||
+	    wiki_import_text(c->w, path, buf_cstr(&text), text.len, c->author, &res, &e) < 0) {
+		buf_free(&text);
+		if (e.code == ERR_DB) {
+			c->err = e;
+			return -1;
+		}
+		if (c->err_tty)
+			fputc('\n', stderr);
+		msg("skipping %s: %s", path, e.msg);
+		st->skipped++;
+		return 0;
+	}
+	if (res.created)
+		st->created++;
+	else if (res.unchanged)
+		st->unchanged++;
+	else
+		st->changed++;
+	wiki_save_res_clear(&res);
+	buf_free(&text);
+	return 0;
+}
+
+static int is_md(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 3 && strcasecmp(d->d_name + n - 3, ".md") == 0;
+}
+
+static int cmd_import(struct cli_ctx *c, int argc, char **argv)
+{
+	struct opt opts[] = {{0}};
+	struct import_stats st = {0};
+	struct dirent ***lists;
+	int *counts, n, rc = 0, i, j, in_batch = 0;
+	struct stat sb;
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 1, -1)))
+		return rc;
+	lists = calloc((size_t)n + 1, sizeof *lists);
+	counts = calloc((size_t)n + 1, sizeof *counts);
+	for (i = 0; i < n; i++) {
+		if (stat(argv[i], &sb) < 0) {
+			msg("cannot import %s: %s", argv[i], strerror(errno));
+			rc = ERR_USER;
+			goto out;
+		}
+		if (!S_ISDIR(sb.st_mode)) {
+			counts[i] = -1; /* a single file */
+			st.total++;
+			continue;
+		}
+		counts[i] = scandir(argv[i], &lists[i], is_md, alphasort);
+		if (counts[i] < 0) {
+			msg("cannot read the folder %s: %s", argv[i], strerror(errno));
+			rc = ERR_USER;
+			goto out;
+		}
+		st.total += counts[i];
+	}
+	if ((rc = open_wiki(c, OPEN_EMPTY)))
+		goto out;
+	for (i = 0; i < n && rc == 0; i++) {
+		int m = counts[i] < 0 ? 1 : counts[i];
+
+		for (j = 0; j < m && rc == 0; j++) {
+			buf path = BUF_INIT;
+
+			/* Batches keep a bulk import fast without holding the write lock
+			 * for the whole run. */
+			if (!in_batch) {
+				if (wiki_batch_begin(c->w, &c->err) < 0) {
+					rc = fail(c);
+					break;
+				}
+				in_batch = 1;
+			}
+			if (counts[i] < 0)
+				buf_puts(&path, argv[i]);
+			else
+				buf_printf(&path, "%s/%s", argv[i], lists[i][j]->d_name);
+			if (import_file(c, buf_cstr(&path), &st) < 0) {
+				wiki_batch_end(c->w, 0, NULL);
+				in_batch = 0;
+				rc = fail(c);
+			} else if (st.done % 500 == 0) {
+				in_batch = 0;
+				if (wiki_batch_end(c->w, 1, &c->err) < 0)
+					rc = fail(c);
+			}
+			buf_free(&path);
+		}
+	}
+	if (in_batch && wiki_batch_end(c->w, 1, &c->err) < 0)
+		rc = fail(c);
+	if (c->err_tty && st.total)
+		fputc('\n', stderr);
+	if (rc == 0)
+		msg("imported %ld file%s: %ld new, %ld changed, %ld unchanged, %ld skipped",
+		    st.done - st.skipped, st.done - st.skipped == 1 ? "" : "s", st.created,
+		    st.changed, st.unchanged, st.skipped);
+out:
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < counts[i]; j++)
+			free(lists[i][j]);
+		free(lists[i]);
+	}
+	free(lists);
+	free(counts);
+	return rc;
+}
+
+/* --- help ------------------------------------------------------------------ */
+
+static int cmd_help(struct cli_ctx *c, int argc, char **argv);
+
+const struct cli_command cli_commands[] = {
+    {"init", "[--empty]", "create a new wiki database",
+     "Creates the wiki database (see FILES in --help) and fills it with the sample\n"
+     "wiki, or leaves it empty with --empty.  Refuses when the database exists.\n",
+     cmd_init, OPEN_INIT},
+    {"import", "DIR|FILE.md...", "add or update pages from Markdown files",
+     "Every *.md file in each DIR (not recursive), or each FILE.md given, becomes a\n"
+     "page: the slug comes from the file name, the title from the first heading or\n"
+     "else the file name.  A file whose text equals the page's head adds no\n"
+     "revision.  A file that is not UTF-8 text is skipped with a warning.  A new\n"
+     "database created by import is empty (no sample pages).\n",
+     cmd_import, OPEN_EMPTY},
+    {"list", "[--sort slug|title|change]", "list the pages",
+     "One line per page: slug, title, number of revisions, last author, last change.\n",
+     cmd_list, OPEN_SAMPLE},
+    {"cat", "PAGE [--rev N]", "print a page's Markdown text",
+     "Prints the head revision of PAGE (a slug or a title), or revision N.  Into a\n"
+     "pipe the bytes are exact; on a terminal control characters are shown as\n"
+     "visible placeholders.\n",
+     cmd_cat, OPEN_SAMPLE},
+    {"save", "PAGE [--base N] [-m MSG] [--title T] < FILE", "save a new revision",
+     "Reads the text from standard input and saves it as a new revision of PAGE,\n"
+     "creating the page when it does not exist (its title is --title, else the\n"
+     "text's first heading, else PAGE).  --base N says the text was based on\n"
+     "revision N: when someone saved after N, nothing is saved, FILE is left as it\n"
+     "is, the exit code is 4 and the message names the new head.  Without --base\n"
+     "the text is saved on top of the current head.  Text identical to the head\n"
+     "saves nothing.  Text must be UTF-8 without NUL bytes, at most 32 MiB.\n"
+     "Prints: slug, revision, and created|saved|unchanged.\n",
+     cmd_save, OPEN_SAMPLE},
+    {"history", "PAGE", "list the revisions of a page",
+     "One line per revision, newest first: number, time, author, size in bytes,\n"
+     "summary.\n",
+     cmd_history, OPEN_SAMPLE},
+    {"search", "QUERY... [-n N]", "full-text search of all pages",
+     "Finds pages whose title or text contains every word of QUERY (words, not\n"
+     "search syntax), best first, titles weighing more than text.  One line per\n"
+     "page: slug, title, and a snippet with the matches marked.  Exit code 1 when\n"
+     "nothing matches.\n",
+     cmd_search, OPEN_SAMPLE},
+    {"links", "PAGE", "list the pages PAGE links to",
+     "One line per link target: slug and title, or (missing) for a page that does\n"
+     "not exist yet.  Links come from the Markdown parse: [[Title]], [[slug|label]]\n"
+     "and relative links like [x](getting-started) or [x](getting-started.md).\n",
+     cmd_links, OPEN_SAMPLE},
+    {"backlinks", "PAGE", "list the pages that link to PAGE",
+     "One line per linking page: slug and title.\n", cmd_links, OPEN_SAMPLE},
+    {"recent", "[-n N]", "list recent changes",
+     "The newest N revisions across all pages (default 30): time, slug, revision,\n"
+     "author, summary.\n",
+     cmd_recent, OPEN_SAMPLE},
+    {"check", "", "check the database for damage",
+     "Runs SQLite's integrity check and docday's own: every page has a head\n"
+     "revision, revision numbers have no gaps, the search index and the link table\n"
+     "match the pages.  Exit code 3 when a problem is found.\n",
+     cmd_check, OPEN_SAMPLE},
+    {"backup", "FILE", "write a consistent copy of the wiki",
+     "Copies the whole database to FILE while others may be using it.  FILE must\n"
+     "not exist; it is written under a temporary name and renamed when complete.\n",
+     cmd_backup, OPEN_SAMPLE},
+    {"help", "[COMMAND]", "show help for docday or one command",
+     "Without COMMAND, the same as --help.\n", cmd_help, OPEN_NONE},
+    {NULL, NULL, NULL, NULL, NULL, 0},
+};
+
+static const struct cli_command *find_command(const char *name)
+{
+	const struct cli_command *k;
+
+	for (k = cli_commands; k->name; k++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+static void print_usage(FILE *f)
+{
+	const struct cli_command *k;
+
+	fputs("usage: docday [OPTIONS] [PAGE]\n"
+	      "       docday [OPTIONS] COMMAND [ARGS]\n"
+	      "\n"
+	      "docday is a terminal wiki: Markdown pages, cross-linked, every revision kept\n"
+	      "in one SQLite database.\n"
+	      "\n"
+	      "Commands:\n",
+	      f);
+	for (k = cli_commands; k->name; k++) {
+		char left[64];
+
+		snprintf(left, sizeof left, "%s %s", k->name, k->usage);
+		if (strlen(left) > 26)
+			fprintf(f, "  %s\n  %-26s  %s\n", left, "", k->summary);
+		else
+			fprintf(f, "  %-26s  %s\n", left, k->summary);
+	}
+	fputs("\n"
+	      "Options:\n"
+	      "  --db FILE       the wiki database (default: $DOCDAY_DB, else\n"
+	      "                  $XDG_DATA_HOME/docday/wiki.db, else\n"
+	      "                  ~/.local/share/docday/wiki.db; created with the sample\n"
+	      "                  wiki on first use)\n"
+	      "  -h, --help      show this help\n"
+	      "  -V, --version   show the version\n"
+	      "\n"
+	      "PAGE is a page's slug (getting-started) or its title (\"Getting Started\").\n"
+	      "Exit codes: 0 ok, 1 user error, 2 usage, 3 database problem, 4 conflict.\n"
+	      "Environment: DOCDAY_DB, XDG_DATA_HOME, HOME, NO_COLOR.\n"
+	      "See 'docday help COMMAND' and docday(1).\n",
+	      f);
+}
+
+static int cmd_help(struct cli_ctx *c, int argc, char **argv)
+{
+	const struct cli_command *k;
+
+	if (argc == 0) {
+		print_usage(stdout);
+		return 0;
+	}
+	if (argc > 1)
+		return usage_error(c, "too many arguments");
+	k = find_command(argv[0]);
+	if (!k) {
+		msg("no command '%s' (see 'docday --help')", argv[0]);
+		return ERR_USAGE;
+	}
+	printf("usage: docday %s %s\n\n%s\n\n%s", k->name, k->usage, k->summary, k->help);
+	return 0;
+}
+
+/* --- main ------------------------------------------------------------------ */
+
+static int run_tui(struct cli_ctx *c, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	(void)c;
+	msg("the terminal interface is not available in this build; see 'docday --help' "
+	    "for the commands");
+	return ERR_USAGE;
+}
+
+int cli_main(int argc, char **argv)
+{
+	struct cli_ctx c;
+	const char *db = NULL, *help = NULL, *version = NULL;
+	struct opt gopts[] = {{"db", 0, 1, &db}, {"help", 'h', 0, &help},
+	                      {"version", 'V', 0, &version}, {0}};
+	const struct cli_command *k = NULL;
+	int i, rc, n;
+	const char *nc = getenv("NO_COLOR");
+
+	memset(&c, 0, sizeof c);
+	c.out_tty = isatty(STDOUT_FILENO);
+	c.err_tty = isatty(STDERR_FILENO);
+	c.color = c.out_tty && !(nc && *nc);
+	/* Global options come before the command; the command's own after it. */
+	for (i = 1; i < argc; i++) {
+		if (argv[i][0] != '-' || strcmp(argv[i], "-") == 0)
+			break;
+		if (strcmp(argv[i], "--db") == 0)
+			i++;
+	}
+	if (i > argc)
+		i = argc;
+	rc = parse_opts(&c, i - 1, argv + 1, gopts, &n);
+	if (rc)
+		return rc;
+	if (n > 0)
+		return usage_error(&c, "unexpected argument '%s'", argv[1]);
+	if (help) {
+		print_usage(stdout);
+		return 0;
+	}
+	if (version) {
+		printf("docday %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (db && !*db)
+		return usage_error(&c, "--db needs a file name");
+	if (i < argc)
+		k = find_command(argv[i]);
+	if (k)
+		c.cmd = k->name;
+	if ((rc = pick_db(&c, db)))
+		return rc;
+	c.author = login_name();
+	if (!k && i < argc && argc - i > 1) {
+		rc = usage_error(&c, "no command '%s'", argv[i]);
+	} else if (k) {
+		rc = k->run(&c, argc - i - 1, argv + i + 1);
+	} else {
+		rc = run_tui(&c, argc - i, argv + i);
+	}
+	wiki_close(c.w);
+	free(c.db_path);
+	free(c.author);
+	if (fflush(stdout) != 0 && rc == 0) {
+		msg("cannot write the output: %s", strerror(errno));
+		rc = ERR_USER;
+	}
+	return rc;
+}

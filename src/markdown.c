@@ -1,1 +1,887 @@
-/* markdown: placeholder until implemented. */
+/* markdown: a parse of one page with cmark-gfm, its wiki links turned into
+ * link nodes, and the questions the rest of docday asks of the tree (see
+ * markdown.h).  This file and the HTML exporter are the only ones that see
+ * cmark: an md_node is a cmark_node under another name, never a copy. */
+#include "markdown.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+#include <cmark-gfm.h>
+
+#include "buf.h"
+#include "u8.h"
+
+#define MAX_LEN ((size_t)64 * 1024 * 1024)
+
+struct md_doc {
+	cmark_node *root;
+};
+
+/* What docday notes on the nodes it makes (wiki links and the text around
+ * them), as cmark user_data freed with the node: cmark's API cannot set a
+ * new node's source position, and md_is_wiki_link needs a mark.  Nothing
+ * else in docday may set user_data on these trees. */
+typedef struct made {
+	int wiki; /* a LINK from [[...]] */
+	int line; /* source line, 0 when unknown */
+} made;
+
+static const char *const extension_names[] = {"table", "strikethrough", "autolink",
+                                              "tasklist"};
+
+#define CN(n) ((cmark_node *)(n))
+#define MN(n) ((md_node *)(n))
+
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+/* --- parsing -------------------------------------------------------------- */
+
+static void wiki_links(cmark_node *root);
+static int node_line(cmark_node *c, int end);
+
+size_t md_max_len(void)
+{
+	return MAX_LEN;
+}
+
+static void ensure_extensions(void)
+{
+	static int done;
+
+	if (!done) {
+		cmark_gfm_core_extensions_ensure_registered();
+		done = 1;
+	}
+}
+
+md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
+{
+	int opts = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SOURCEPOS;
+	cmark_parser *p;
+	md_doc *d;
+	size_t i;
+
+	if (len > MAX_LEN) {
+		err_set(e, ERR_USER, "page too large (%zu bytes; the limit is 64 MiB)", len);
+		return NULL;
+	}
+	ensure_extensions();
+	if (flags & MD_FOOTNOTES)
+		opts |= CMARK_OPT_FOOTNOTES;
+	p = cmark_parser_new(opts);
+	for (i = 0; i < sizeof extension_names / sizeof *extension_names; i++) {
+		cmark_syntax_extension *ext = cmark_find_syntax_extension(extension_names[i]);
+
+		if (ext)
+			cmark_parser_attach_syntax_extension(p, ext);
+	}
+	if (len)
+		cmark_parser_feed(p, text, len);
+	d = calloc(1, sizeof *d);
+	if (!d)
+		abort();
+	d->root = cmark_parser_finish(p);
+	cmark_parser_free(p);
+	wiki_links(d->root);
+	return d;
+}
+
+void md_free(md_doc *d)
+{
+	if (!d)
+		return;
+	cmark_node_free(d->root);
+	free(d);
+}
+
+md_node *md_root(const md_doc *d)
+{
+	return d ? MN(d->root) : NULL;
+}
+
+/* --- wiki links ------------------------------------------------------------
+ *
+ * cmark-gfm's core inline parser owns '[', so [[...]] cannot be a syntax
+ * extension.  After the parse, every run of adjacent TEXT siblings outside
+ * links and images is searched for [[target]], [[target|label]] and
+ * [[target#fragment]], and split into text and link nodes.  Code spans,
+ * code blocks and HTML keep their text as a literal, not as TEXT children,
+ * so they are never touched. */
+
+/* One [[...]] found in a run's text: its span and what it becomes. */
+typedef struct wiki_match {
+	size_t start, end; /* s[start..end) is the whole [[...]] */
+	char *url;
+	char *label;
+} wiki_match;
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Copies s[0..n) without surrounding whitespace. */
+static char *trimmed(const char *s, size_t n)
+{
+	buf b = BUF_INIT;
+
+	while (n && is_space(*s))
+		s++, n--;
+	while (n && is_space(s[n - 1]))
+		n--;
+	buf_put(&b, s, n);
+	return buf_detach(&b);
+}
+
+/* Fills m->url and m->label from the text between [[ and ]]; returns -1
+ * when it names no page (the text then stays literal). */
+static int wiki_target(const char *in, size_t n, wiki_match *m)
+{
+	const char *bar = memchr(in, '|', n);
+	size_t tlen = bar ? (size_t)(bar - in) : n;
+	char *target = trimmed(in, tlen), *hash = strchr(target, '#');
+	char *page = trimmed(target, hash ? (size_t)(hash - target) : strlen(target));
+	char *slug = u8_slug(page), *frag = hash ? u8_slug(hash + 1) : NULL;
+	buf url = BUF_INIT;
+
+	free(page);
+	if (!slug) {
+		free(target);
+		free(frag);
+		return -1;
+	}
+	buf_puts(&url, slug);
+	if (frag)
+		buf_printf(&url, "#%s", frag);
+	free(slug);
+	free(frag);
+	m->url = buf_detach(&url);
+	/* Without a label the target is shown as written. */
+	m->label = bar ? trimmed(bar + 1, n - tlen - 1) : NULL;
+	if (m->label && *m->label) {
+		free(target);
+	} else {
+		free(m->label);
+		m->label = target;
+	}
+	return 0;
+}
+
+/* Finds the wiki links in s; returns how many (stored in *out, caller
+ * frees the array and its strings). */
+static size_t wiki_find(const char *s, wiki_match **out)
+{
+	size_t n = strlen(s), i, open = (size_t)-1, count = 0, cap = 0;
+	wiki_match *v = NULL, m;
+
+	for (i = 0; i + 1 < n; i++) {
+		if (s[i] == '[' && s[i + 1] == '[') {
+			open = i; /* the last [[ before ]] wins: [[[x]]] links x */
+			continue;
+		}
+		if (s[i] != ']' || s[i + 1] != ']' || open == (size_t)-1)
+			continue;
+		m.start = open;
+		m.end = i + 2;
+		open = (size_t)-1;
+		if (strcspn(s + m.start + 2, "[]\n") < m.end - m.start - 4 ||
+		    wiki_target(s + m.start + 2, m.end - m.start - 4, &m) < 0)
+			continue;
+		if (count == cap) {
+			cap = cap ? cap * 2 : 4;
+			v = realloc(v, cap * sizeof *v);
+			if (!v)
+				abort();
+		}
+		v[count++] = m;
+		i = m.end - 1;
+	}
+	*out = v;
+	return count;
+}
+
+static void wiki_matches_free(wiki_match *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].url);
+		free(v[i].label);
+	}
+	free(v);
+}
+
+static void made_free(cmark_mem *mem, void *p)
+{
+	(void)mem;
+	free(p);
+}
+
+static void mark(cmark_node *n, int wiki, int line)
+{
+	made *m = malloc(sizeof *m);
+
+	if (!m)
+		abort();
+	m->wiki = wiki;
+	m->line = line;
+	cmark_node_set_user_data(n, m);
+	cmark_node_set_user_data_free_func(n, made_free);
+}
+
+static cmark_node *text_node(const char *s, size_t n, int line)
+{
+	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+	buf b = BUF_INIT;
+
+	buf_put(&b, s, n);
+	cmark_node_set_literal(t, buf_cstr(&b));
+	buf_free(&b);
+	mark(t, 0, line);
+	return t;
+}
+
+static cmark_node *link_node(const wiki_match *m, int line)
+{
+	cmark_node *l = cmark_node_new(CMARK_NODE_LINK);
+	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+
+	cmark_node_set_url(l, m->url);
+	cmark_node_set_title(l, "");
+	mark(l, 1, line);
+	cmark_node_set_literal(t, m->label);
+	mark(t, 0, line);
+	cmark_node_append_child(l, t);
+	return l;
+}
+
+/* Removes and frees the siblings from..stop (stop excluded). */
+static void free_siblings(cmark_node *from, cmark_node *stop)
+{
+	cmark_node *next;
+
+	while (from && from != stop) {
+		next = cmark_node_next(from);
+		cmark_node_unlink(from);
+		cmark_node_free(from);
+		from = next;
+	}
+}
+
+/* Replaces the TEXT siblings first..last by the pieces of s, their text
+ * joined.  Should the parent refuse a node (cmark checks what may contain
+ * what) the new nodes go and the original text stays. */
+static void wiki_replace(cmark_node *first, cmark_node *last, const char *s,
+                         const wiki_match *v, size_t count)
+{
+	cmark_node *head = NULL, *n;
+	size_t i, pos = 0, end;
+	int line = node_line(first, 0); /* breaks are nodes: a run is one line */
+
+	for (i = 0; i <= count; i++) {
+		end = i < count ? v[i].start : strlen(s);
+		n = end > pos ? text_node(s + pos, end - pos, line) : NULL;
+		if (n && !cmark_node_insert_before(first, n))
+			goto refused;
+		head = head ? head : n;
+		if (i == count)
+			break;
+		n = link_node(&v[i], line);
+		if (!cmark_node_insert_before(first, n))
+			goto refused;
+		head = head ? head : n;
+		pos = v[i].end;
+	}
+	free_siblings(first, cmark_node_next(last));
+	return;
+refused:
+	cmark_node_free(n);
+	free_siblings(head, first);
+}
+
+/* Handles the run of TEXT siblings that starts at first; returns the node
+ * after the run. */
+static cmark_node *wiki_run(cmark_node *first)
+{
+	cmark_node *last = first, *n;
+	wiki_match *v;
+	size_t count;
+	buf b = BUF_INIT;
+
+	buf_puts(&b, or_empty(cmark_node_get_literal(first)));
+	for (n = cmark_node_next(first); n && cmark_node_get_type(n) == CMARK_NODE_TEXT;
+	     n = cmark_node_next(n)) {
+		buf_puts(&b, or_empty(cmark_node_get_literal(n)));
+		last = n;
+	}
+	if (strstr(buf_cstr(&b), "[[")) {
+		count = wiki_find(buf_cstr(&b), &v);
+		if (count)
+			wiki_replace(first, last, buf_cstr(&b), v, count);
+		wiki_matches_free(v, count);
+	}
+	buf_free(&b);
+	return n;
+}
+
+/* Walks the tree without recursion (a page may nest quotes thousands
+ * deep), rewriting text runs and skipping links and images. */
+static void wiki_links(cmark_node *root)
+{
+	cmark_node *parent = root, *n = cmark_node_first_child(root);
+	cmark_node_type t;
+
+	for (;;) {
+		while (!n) {
+			if (parent == root)
+				return;
+			n = cmark_node_next(parent);
+			parent = cmark_node_parent(parent);
+		}
+		t = cmark_node_get_type(n);
+		if (t == CMARK_NODE_TEXT) {
+			n = wiki_run(n);
+		} else if (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE &&
+		           cmark_node_first_child(n)) {
+			parent = n;
+			n = cmark_node_first_child(n);
+		} else {
+			n = cmark_node_next(n);
+		}
+	}
+}
+
+/* --- the tree ------------------------------------------------------------- */
+
+md_node *md_first_child(const md_node *n)
+{
+	return n ? MN(cmark_node_first_child(CN(n))) : NULL;
+}
+
+md_node *md_last_child(const md_node *n)
+{
+	return n ? MN(cmark_node_last_child(CN(n))) : NULL;
+}
+
+md_node *md_next(const md_node *n)
+{
+	return n ? MN(cmark_node_next(CN(n))) : NULL;
+}
+
+md_node *md_prev(const md_node *n)
+{
+	return n ? MN(cmark_node_previous(CN(n))) : NULL;
+}
+
+md_node *md_parent(const md_node *n)
+{
+	return n ? MN(cmark_node_parent(CN(n))) : NULL;
+}
+
+/* Extension nodes have types numbered at registration; their type string
+ * is the stable name. */
+static enum md_type extension_type(cmark_node *n)
+{
+	static const struct {
+		const char *name;
+		enum md_type type;
+	} names[] = {
+	    {"table", MD_TABLE},
+	    {"table_header", MD_TABLE_ROW}, /* the header row's name */
+	    {"table_row", MD_TABLE_ROW},
+	    {"table_cell", MD_TABLE_CELL},
+	    {"strikethrough", MD_STRIKETHROUGH},
+	};
+	const char *s = cmark_node_get_type_string(n);
+	size_t i;
+
+	for (i = 0; s && i < sizeof names / sizeof *names; i++)
+		if (strcmp(s, names[i].name) == 0)
+			return names[i].type;
+	return MD_OTHER;
+}
+
+enum md_type md_node_type(const md_node *n)
+{
+	if (!n)
+		return MD_NONE;
+	switch (cmark_node_get_type(CN(n))) {
+	case CMARK_NODE_NONE: return MD_NONE;
+	case CMARK_NODE_DOCUMENT: return MD_DOCUMENT;
+	case CMARK_NODE_BLOCK_QUOTE: return MD_BLOCK_QUOTE;
+	case CMARK_NODE_LIST: return MD_LIST;
+	case CMARK_NODE_ITEM: return MD_ITEM; /* tasklist items too */
+	case CMARK_NODE_CODE_BLOCK: return MD_CODE_BLOCK;
+	case CMARK_NODE_HTML_BLOCK: return MD_HTML_BLOCK;
+	case CMARK_NODE_PARAGRAPH: return MD_PARAGRAPH;
+	case CMARK_NODE_HEADING: return MD_HEADING;
+	case CMARK_NODE_THEMATIC_BREAK: return MD_THEMATIC_BREAK;
+	case CMARK_NODE_FOOTNOTE_DEFINITION: return MD_FOOTNOTE_DEF;
+	case CMARK_NODE_TEXT: return MD_TEXT;
+	case CMARK_NODE_SOFTBREAK: return MD_SOFTBREAK;
+	case CMARK_NODE_LINEBREAK: return MD_LINEBREAK;
+	case CMARK_NODE_CODE: return MD_CODE;
+	case CMARK_NODE_HTML_INLINE: return MD_HTML_INLINE;
+	case CMARK_NODE_EMPH: return MD_EMPH;
+	case CMARK_NODE_STRONG: return MD_STRONG;
+	case CMARK_NODE_LINK: return MD_LINK;
+	case CMARK_NODE_IMAGE: return MD_IMAGE;
+	case CMARK_NODE_FOOTNOTE_REFERENCE: return MD_FOOTNOTE_REF;
+	default: return extension_type(CN(n));
+	}
+}
+
+const char *md_literal(const md_node *n)
+{
+	switch (md_node_type(n)) {
+	case MD_TEXT:
+	case MD_CODE:
+	case MD_CODE_BLOCK:
+	case MD_HTML_BLOCK:
+	case MD_HTML_INLINE:
+	case MD_FOOTNOTE_REF: /* cmark-gfm puts the note's number there */
+		return or_empty(cmark_node_get_literal(CN(n)));
+	default:
+		return "";
+	}
+}
+
+const char *md_url(const md_node *n)
+{
+	enum md_type t = md_node_type(n);
+
+	return t == MD_LINK || t == MD_IMAGE ? or_empty(cmark_node_get_url(CN(n))) : "";
+}
+
+const char *md_title(const md_node *n)
+{
+	enum md_type t = md_node_type(n);
+
+	return t == MD_LINK || t == MD_IMAGE ? or_empty(cmark_node_get_title(CN(n))) : "";
+}
+
+int md_is_wiki_link(const md_node *n)
+{
+	made *m;
+
+	if (md_node_type(n) != MD_LINK)
+		return 0;
+	m = cmark_node_get_user_data(CN(n));
+	return m && m->wiki;
+}
+
+int md_heading_level(const md_node *n)
+{
+	return md_node_type(n) == MD_HEADING ? cmark_node_get_heading_level(CN(n)) : 0;
+}
+
+enum md_list_type md_list_type(const md_node *n)
+{
+	if (md_node_type(n) != MD_LIST)
+		return 0;
+	return cmark_node_get_list_type(CN(n)) == CMARK_ORDERED_LIST ? MD_LIST_ORDERED
+	                                                              : MD_LIST_BULLET;
+}
+
+int md_list_start(const md_node *n)
+{
+	return md_node_type(n) == MD_LIST ? cmark_node_get_list_start(CN(n)) : 0;
+}
+
+int md_list_tight(const md_node *n)
+{
+	return md_node_type(n) == MD_LIST ? cmark_node_get_list_tight(CN(n)) : 0;
+}
+
+const char *md_fence_info(const md_node *n)
+{
+	if (md_node_type(n) != MD_CODE_BLOCK)
+		return "";
+	return or_empty(cmark_node_get_fence_info(CN(n)));
+}
+
+int md_task_state(const md_node *n)
+{
+	const char *s;
+
+	if (md_node_type(n) != MD_ITEM)
+		return 0;
+	s = cmark_node_get_type_string(CN(n));
+	if (!s || strcmp(s, "tasklist") != 0)
+		return 0;
+	return cmark_gfm_extensions_get_tasklist_item_checked(CN(n)) ? 2 : 1;
+}
+
+int md_table_columns(const md_node *n)
+{
+	return md_node_type(n) == MD_TABLE ? cmark_gfm_extensions_get_table_columns(CN(n)) : 0;
+}
+
+enum md_align md_table_align(const md_node *n, int col)
+{
+	uint8_t *a;
+
+	if (col < 0 || col >= md_table_columns(n))
+		return MD_ALIGN_NONE;
+	a = cmark_gfm_extensions_get_table_alignments(CN(n));
+	switch (a ? a[col] : 0) {
+	case 'l': return MD_ALIGN_LEFT;
+	case 'c': return MD_ALIGN_CENTER;
+	case 'r': return MD_ALIGN_RIGHT;
+	default: return MD_ALIGN_NONE;
+	}
+}
+
+int md_table_row_is_header(const md_node *n)
+{
+	if (md_node_type(n) != MD_TABLE_ROW)
+		return 0;
+	return cmark_gfm_extensions_get_table_row_is_header(CN(n)) ? 1 : 0;
+}
+
+/* A node's own line, 0 when it has none.  cmark-gfm ends some blocks at
+ * column 0 of the line after them (lists, items, setext headings before a
+ * blank line) and a setext heading right before a paragraph at that
+ * paragraph's end; the end line is corrected for both. */
+static int own_line(cmark_node *c, int end)
+{
+	made *m = cmark_node_get_user_data(c);
+	cmark_node *next = cmark_node_next(c);
+	int start = cmark_node_get_start_line(c), e, ns;
+
+	if (m)
+		return m->line;
+	if (start <= 0 || !end)
+		return start > 0 ? start : 0;
+	e = cmark_node_get_end_line(c);
+	if (cmark_node_get_end_column(c) == 0 && e > start)
+		e--;
+	if (md_node_type(MN(c)) < MD_TEXT && next) {
+		ns = cmark_node_get_start_line(next);
+		if (ns > start && e >= ns)
+			e = ns - 1;
+	}
+	return e < start ? start : e;
+}
+
+/* The line of c; nodes without one (autolinks, soft breaks) take the
+ * line of the previous sibling that has one, plus the breaks in between,
+ * or else their parent's first line, plus those breaks. */
+static int node_line(cmark_node *c, int end)
+{
+	cmark_node *p;
+	cmark_node_type t;
+	int breaks = 0, l;
+
+	for (; c; c = cmark_node_parent(c), end = 0) {
+		if ((l = own_line(c, end)) > 0)
+			return l + breaks;
+		for (p = cmark_node_previous(c); p; p = cmark_node_previous(p)) {
+			t = cmark_node_get_type(p);
+			if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+				breaks++;
+			else if ((l = own_line(p, 1)) > 0)
+				return l + breaks;
+		}
+	}
+	return 0;
+}
+
+int md_start_line(const md_node *n)
+{
+	return n ? node_line(CN(n), 0) : 0;
+}
+
+int md_end_line(const md_node *n)
+{
+	return n ? node_line(CN(n), 1) : 0;
+}
+
+/* --- link targets --------------------------------------------------------- */
+
+static int hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decodes s[0..n) (caller frees).  A bad escape, and %00 which
+ * would cut the string, stay as written. */
+static char *pct_decode(const char *s, size_t n)
+{
+	buf b = BUF_INIT;
+	size_t i;
+	int v;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0 &&
+		    (v = hex(s[i + 1]) * 16 + hex(s[i + 2])) != 0) {
+			buf_putc(&b, v);
+			i += 2;
+		} else {
+			buf_putc(&b, s[i]);
+		}
+	}
+	return buf_detach(&b);
+}
+
+/* RFC 3986: a scheme is a letter, then letters, digits, '+', '-', '.',
+ * then ':'. */
+static int has_scheme(const char *s)
+{
+	size_t i = 0;
+
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return 0;
+	while ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+	       (s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '-' || s[i] == '.')
+		i++;
+	return s[i] == ':';
+}
+
+static int external(const char *s)
+{
+	return has_scheme(s) || s[0] == '/' || strncmp(s, "..", 2) == 0;
+}
+
+int md_classify(const char *url, md_target *t)
+{
+	size_t pathlen, n;
+	char *path;
+
+	memset(t, 0, sizeof *t);
+	if (!url || !*url)
+		return -1;
+	if (url[0] == '#') {
+		if (!url[1])
+			return -1;
+		t->kind = MD_TARGET_FRAGMENT;
+		t->fragment = pct_decode(url + 1, strlen(url + 1));
+		return 0;
+	}
+	while (url[0] == '.' && url[1] == '/')
+		url += 2;
+	if (external(url)) {
+		t->kind = MD_TARGET_EXTERNAL;
+		return 0;
+	}
+	pathlen = strcspn(url, "?#");
+	path = pct_decode(url, pathlen);
+	n = strlen(path);
+	if (n >= 3 && strcasecmp(path + n - 3, ".md") == 0)
+		path[n - 3] = '\0';
+	t->slug = u8_slug(path);
+	free(path);
+	if (!t->slug)
+		return -1;
+	t->kind = MD_TARGET_PAGE;
+	url = strchr(url, '#');
+	if (url && url[1])
+		t->fragment = pct_decode(url + 1, strlen(url + 1));
+	return 0;
+}
+
+void md_target_clear(md_target *t)
+{
+	if (!t)
+		return;
+	free(t->slug);
+	free(t->fragment);
+	memset(t, 0, sizeof *t);
+}
+
+/* --- link lists and plain text -------------------------------------------- */
+
+typedef struct slug_at {
+	char *slug;
+	size_t at;
+} slug_at;
+
+static int by_slug_then_at(const void *a, const void *b)
+{
+	const slug_at *x = a, *y = b;
+	int c = strcmp(x->slug, y->slug);
+
+	return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+static int by_at(const void *a, const void *b)
+{
+	const slug_at *x = a, *y = b;
+
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+/* Drops repeated slugs, keeping each one's first place; returns the new
+ * count.  Sorting keeps this fast on a page with thousands of links. */
+static size_t dedup(slug_at *v, size_t n)
+{
+	size_t i, kept = 0;
+
+	if (n < 2)
+		return n;
+	qsort(v, n, sizeof *v, by_slug_then_at);
+	for (i = 0; i < n; i++) {
+		if (kept && strcmp(v[kept - 1].slug, v[i].slug) == 0)
+			free(v[i].slug);
+		else
+			v[kept++] = v[i];
+	}
+	qsort(v, kept, sizeof *v, by_at);
+	return kept;
+}
+
+/* Collects the page slugs of all links outside images, in order. */
+static size_t collect_page_links(cmark_node *root, slug_at **out)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	cmark_node *n;
+	slug_at *v = NULL;
+	size_t count = 0, cap = 0;
+	int in_image = 0;
+	md_target t;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		n = cmark_iter_get_node(it);
+		if (cmark_node_get_type(n) == CMARK_NODE_IMAGE) {
+			in_image += ev == CMARK_EVENT_ENTER ? 1 : -1;
+			continue;
+		}
+		if (ev != CMARK_EVENT_ENTER || in_image || cmark_node_get_type(n) != CMARK_NODE_LINK)
+			continue;
+		if (md_classify(cmark_node_get_url(n), &t) < 0 || t.kind != MD_TARGET_PAGE) {
+			md_target_clear(&t);
+			continue;
+		}
+		if (count == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = realloc(v, cap * sizeof *v);
+			if (!v)
+				abort();
+		}
+		v[count].slug = t.slug;
+		v[count].at = count;
+		count++;
+		t.slug = NULL;
+		md_target_clear(&t);
+	}
+	cmark_iter_free(it);
+	*out = v;
+	return count;
+}
+
+size_t md_page_links(const md_doc *d, char ***slugs)
+{
+	slug_at *v = NULL;
+	size_t n = d ? collect_page_links(d->root, &v) : 0, i;
+	char **out;
+
+	n = dedup(v, n);
+	out = calloc(n + 1, sizeof *out);
+	if (!out)
+		abort();
+	for (i = 0; i < n; i++)
+		out[i] = v[i].slug;
+	free(v);
+	*slugs = out;
+	return n;
+}
+
+void md_strv_free(char **v)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+char *md_plain_text(const md_node *n)
+{
+	buf b = BUF_INIT;
+	cmark_iter *it;
+	cmark_event_type ev;
+	cmark_node *c;
+
+	if (!n)
+		return buf_detach(&b);
+	it = cmark_iter_new(CN(n));
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		c = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(c)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			buf_puts(&b, or_empty(cmark_node_get_literal(c)));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_putc(&b, ' ');
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	return buf_detach(&b);
+}
+
+/* The trimmed plain text of a heading; NULL when it has none. */
+static char *heading_text(cmark_node *h)
+{
+	char *s = md_plain_text(MN(h)), *t = trimmed(s, strlen(s));
+
+	free(s);
+	if (!*t) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+char *md_first_heading(const md_doc *d)
+{
+	cmark_iter *it;
+	cmark_event_type ev;
+	cmark_node *n;
+	char *any = NULL, *s;
+
+	if (!d)
+		return NULL;
+	it = cmark_iter_new(d->root);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_HEADING)
+			continue;
+		if (!(s = heading_text(n)))
+			continue;
+		if (cmark_node_get_heading_level(n) == 1) {
+			free(any);
+			any = s;
+			break;
+		}
+		if (any)
+			free(s);
+		else
+			any = s;
+	}
+	cmark_iter_free(it);
+	return any;
+}

@@ -81,7 +81,9 @@ md_node *md_prev(const md_node *n);
 md_node *md_parent(const md_node *n);
 
 enum md_type md_node_type(const md_node *n);
-/* Text of TEXT, CODE, CODE_BLOCK, HTML_BLOCK, HTML_INLINE; "" otherwise. */
+/* Text of TEXT, CODE, CODE_BLOCK, HTML_BLOCK, HTML_INLINE; the number of
+ * a FOOTNOTE_REF ("1"; the FOOTNOTE_DEFs follow the document in that
+ * order); "" otherwise. */
 const char *md_literal(const md_node *n);
 /* URL and title of LINK and IMAGE; "" otherwise. */
 const char *md_url(const md_node *n);

@@ -1,1 +1,1458 @@
-/* store: placeholder until implemented. */
+/* store: the wiki's one SQLite file — opening and identifying it, the schema
+ * and its forward migrations, pages, revisions, links, full-text search and
+ * maintenance (check, backup).  This is the only file that includes
+ * <sqlite3.h>; every value reaches SQLite through a bound parameter.
+ *
+ * The search index is an external-content FTS5 table whose content is the
+ * view page_text (each live page's head revision), so head bodies are not
+ * stored twice.  FTS5 cannot see changes to that view by itself: every
+ * change of a page's head goes through set_head(), which removes the page
+ * from the index with the values it was indexed with (revisions are
+ * immutable, so the old head still holds them) and adds it back afterwards.
+ * Triggers could do this too, but SQLite refuses triggers that write to a
+ * virtual table once trusted_schema is off, and we turn it off for safety. */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+
+#define APP_ID 0x646F6364 /* 'docd' in PRAGMA application_id */
+
+/* Migration i (from 1) takes the schema from version i-1 to i.  Append new
+ * ones; never edit a released one. */
+static const char *const migrations[] = {
+	/* 1: pages, revisions, links, search */
+	"CREATE TABLE pages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  slug TEXT NOT NULL UNIQUE,"
+	"  title TEXT NOT NULL,"
+	"  head INTEGER REFERENCES revisions(id),"
+	"  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)));"
+	"CREATE INDEX pages_title ON pages(title COLLATE NOCASE);"
+	"CREATE TABLE revisions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  page INTEGER NOT NULL REFERENCES pages(id),"
+	"  num INTEGER NOT NULL CHECK (num >= 1),"
+	"  parent INTEGER REFERENCES revisions(id),"
+	"  author TEXT NOT NULL,"
+	"  at_ms INTEGER NOT NULL,"
+	"  summary TEXT NOT NULL DEFAULT '',"
+	"  title TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  UNIQUE (page, num));"
+	"CREATE INDEX revisions_at ON revisions(at_ms);"
+	"CREATE TRIGGER revisions_no_update BEFORE UPDATE ON revisions"
+	"  BEGIN SELECT RAISE(ABORT, 'revisions are never changed'); END;"
+	"CREATE TRIGGER revisions_no_delete BEFORE DELETE ON revisions"
+	"  BEGIN SELECT RAISE(ABORT, 'revisions are never deleted'); END;"
+	"CREATE TABLE links ("
+	"  src INTEGER NOT NULL REFERENCES pages(id),"
+	"  dst_slug TEXT NOT NULL,"
+	"  PRIMARY KEY (src, dst_slug)) WITHOUT ROWID;"
+	"CREATE INDEX links_dst ON links(dst_slug);"
+	"CREATE VIEW page_text(id, title, body) AS"
+	"  SELECT p.id, r.title, r.body FROM pages p"
+	"  JOIN revisions r ON r.id = p.head WHERE p.deleted = 0;"
+	"CREATE VIRTUAL TABLE fts USING fts5(title, body, content='page_text',"
+	"  content_rowid='id', tokenize='unicode61 remove_diacritics 2');",
+
+	/* 2: autosaved drafts and who is viewing or editing what */
+	"CREATE TABLE drafts ("
+	"  author TEXT NOT NULL,"
+	"  slug TEXT NOT NULL,"
+	"  base INTEGER REFERENCES revisions(id),"
+	"  body TEXT NOT NULL,"
+	"  at_ms INTEGER NOT NULL,"
+	"  PRIMARY KEY (author, slug));"
+	"CREATE TABLE presence ("
+	"  author TEXT NOT NULL,"
+	"  slug TEXT NOT NULL,"
+	"  mode TEXT NOT NULL CHECK (mode IN ('view', 'edit')),"
+	"  pid INTEGER NOT NULL,"
+	"  host TEXT NOT NULL,"
+	"  at_ms INTEGER NOT NULL,"
+	"  PRIMARY KEY (author, pid, host)) WITHOUT ROWID;"
+	"CREATE INDEX presence_slug ON presence(slug);",
+};
+_Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
+               "one migration per schema version");
+
+/* A page row: id, slug, title, head, head_num, deleted, nrevs, author, at. */
+#define PAGE_COLS                                                                        \
+	"SELECT p.id, p.slug, p.title, p.head, r.num, p.deleted,"                        \
+	" (SELECT count(*) FROM revisions c WHERE c.page = p.id),"                       \
+	" r.author, r.at_ms FROM pages p LEFT JOIN revisions r ON r.id = p.head "
+
+/* A revision row: id, page, num, parent, author, at, summary, title, size
+ * (and body when loaded). */
+#define REV_COLS                                                                         \
+	"SELECT r.id, r.page, r.num, r.parent, r.author, r.at_ms, r.summary,"            \
+	" r.title, r.size"
+
+/* The cached statements. */
+enum q {
+	Q_PAGE_BY_SLUG,
+	Q_PAGE_BY_TITLE,
+	Q_PAGE_CREATE,
+	Q_LIST_SLUG,
+	Q_LIST_TITLE,
+	Q_LIST_CHANGE,
+	Q_PAGE_COUNT,
+	Q_HEAD_OF,
+	Q_REV_INSERT,
+	Q_SET_HEAD,
+	Q_UNINDEX,
+	Q_INDEX,
+	Q_REV_BY_NUM,
+	Q_REV_HEAD,
+	Q_HISTORY,
+	Q_RECENT,
+	Q_HEADS,
+	Q_LINKS_CLEAR,
+	Q_LINK_ADD,
+	Q_LINKS_FROM,
+	Q_LINKS_TO,
+	Q_SEARCH,
+	Q_COUNT
+};
+
+static const char *const q_sql[Q_COUNT] = {
+	[Q_PAGE_BY_SLUG] = PAGE_COLS "WHERE p.slug = ?1",
+	/* live before deleted, exact before case-insensitive */
+	[Q_PAGE_BY_TITLE] =
+		PAGE_COLS "WHERE p.title = ?1 COLLATE NOCASE"
+			  " ORDER BY p.deleted, p.title = ?1 DESC, p.id LIMIT 1",
+	[Q_PAGE_CREATE] = "INSERT INTO pages(slug, title) VALUES(?1, ?2)",
+	[Q_LIST_SLUG] = PAGE_COLS "WHERE p.deleted = 0 ORDER BY p.slug",
+	[Q_LIST_TITLE] = PAGE_COLS "WHERE p.deleted = 0"
+				   " ORDER BY p.title COLLATE NOCASE, p.title, p.slug",
+	[Q_LIST_CHANGE] = PAGE_COLS "WHERE p.deleted = 0"
+				    " ORDER BY r.at_ms DESC, r.id DESC, p.slug",
+	[Q_PAGE_COUNT] = "SELECT count(*) FROM pages WHERE deleted = 0",
+	[Q_HEAD_OF] = "SELECT p.head, coalesce(r.num, 0), p.title FROM pages p"
+		      " LEFT JOIN revisions r ON r.id = p.head WHERE p.id = ?1",
+	[Q_REV_INSERT] = "INSERT INTO revisions(page, num, parent, author, at_ms,"
+			 " summary, title, size, body)"
+			 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[Q_SET_HEAD] = "UPDATE pages SET head = ?2, title = ?3 WHERE id = ?1",
+	[Q_UNINDEX] = "INSERT INTO fts(fts, rowid, title, body)"
+		      " SELECT 'delete', id, title, body FROM page_text WHERE id = ?1",
+	[Q_INDEX] = "INSERT INTO fts(rowid, title, body)"
+		    " SELECT id, title, body FROM page_text WHERE id = ?1",
+	[Q_REV_BY_NUM] =
+		REV_COLS ", r.body FROM revisions r WHERE r.page = ?1 AND r.num = ?2",
+	[Q_REV_HEAD] = REV_COLS ", r.body FROM pages p JOIN revisions r ON r.id = p.head"
+				" WHERE p.id = ?1",
+	[Q_HISTORY] = REV_COLS " FROM revisions r WHERE r.page = ?1 ORDER BY r.num DESC",
+	[Q_RECENT] = "SELECT r.id, r.page, r.num, r.parent, r.author, r.at_ms, r.summary,"
+		     " p.slug, r.size FROM revisions r JOIN pages p ON p.id = r.page"
+		     " WHERE p.deleted = 0 ORDER BY r.at_ms DESC, r.id DESC LIMIT ?1",
+	[Q_HEADS] = REV_COLS ", r.body FROM pages p JOIN revisions r ON r.id = p.head"
+			     " WHERE p.deleted = 0 ORDER BY p.slug",
+	[Q_LINKS_CLEAR] = "DELETE FROM links WHERE src = ?1",
+	[Q_LINK_ADD] = "INSERT OR IGNORE INTO links(src, dst_slug) VALUES(?1, ?2)",
+	[Q_LINKS_FROM] = "SELECT l.dst_slug, p.title FROM links l"
+			 " LEFT JOIN pages p ON p.slug = l.dst_slug AND p.deleted = 0"
+			 " WHERE l.src = ?1 ORDER BY l.dst_slug",
+	[Q_LINKS_TO] = "SELECT p.slug, p.title FROM links l JOIN pages p ON p.id = l.src"
+		       " WHERE l.dst_slug = ?1 AND p.deleted = 0 ORDER BY p.slug",
+	[Q_SEARCH] =
+		/* FTS5's snippet() grows worse than linearly with the number of
+		 * matches (22 s for a 1 MB page matching 3 words 60,000 times), so
+		 * pages larger than ?5 bytes show their opening instead. */
+		"SELECT p.slug, p.title, CASE WHEN r.size <= ?5"
+		" THEN snippet(fts, 1, ?1, ?2, '\xe2\x80\xa6', 12)"
+		" ELSE substr(r.body, 1, 100) || '\xe2\x80\xa6' END,"
+		" bm25(fts, 10.0, 1.0) AS score"
+		" FROM fts JOIN pages p ON p.id = fts.rowid JOIN revisions r ON r.id = p.head"
+		" WHERE fts MATCH ?3 AND p.deleted = 0"
+		" ORDER BY score, p.slug LIMIT ?4",
+};
+
+enum tx { TX_NONE, TX_READ, TX_WRITE };
+
+/* Bodies up to this size get an FTS5 snippet around the matches. */
+#define SNIPPET_MAX_BODY (64 * 1024)
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int version;
+	int readonly;
+	int busy_ms;
+	int tx;
+	sqlite3_stmt *q[Q_COUNT];
+};
+
+/* --- small helpers ------------------------------------------------------ */
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q) {
+		fputs("docday: out of memory\n", stderr);
+		abort();
+	}
+	return q;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xrealloc(NULL, n), s, n);
+}
+
+/* Makes room for element n of an array of `size`-byte elements. */
+static void *grow(void *v, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : 16;
+	return xrealloc(v, *cap * size);
+}
+
+/* A copy of a text column (caller frees), NULL for SQL NULL. */
+static char *col_str(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+static int primary(int rc)
+{
+	return rc & 0xff;
+}
+
+/* Fills e from an SQLite result code, with a message about `path`; `what`
+ * says what failed for the errors that have no dedicated message. */
+static int sql_error(sqlite3 *db, const char *path, int busy_ms, int rc, const char *what,
+                     err_info *e)
+{
+	const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+
+	switch (primary(rc)) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		if (busy_ms % 1000 == 0)
+			return err_set(e, ERR_DB,
+			               "the database is locked by another process "
+			               "(waited %d s): try again",
+			               busy_ms / 1000);
+		return err_set(e, ERR_DB,
+		               "the database is locked by another process "
+		               "(waited %.1f s): try again",
+		               busy_ms / 1000.0);
+	case SQLITE_READONLY:
+		return err_set(
+			e, ERR_DB,
+			"cannot write %s: the database or its directory is read-only",
+			path);
+	case SQLITE_FULL:
+		return err_set(e, ERR_DB, "disk full while writing %s: nothing was saved",
+		               path);
+	case SQLITE_CORRUPT:
+		return err_set(e, ERR_DB, "%s is damaged: run 'docday check'", path);
+	case SQLITE_NOTADB:
+		return err_set(e, ERR_DB,
+		               "%s is not a docday database (not an SQLite file)", path);
+	case SQLITE_TOOBIG:
+		return err_set(e, ERR_USER, "the text is too large to store in %s", path);
+	case SQLITE_CANTOPEN:
+		return err_set(e, ERR_DB, "cannot open %s: %s", path, msg);
+	case SQLITE_IOERR:
+		return err_set(e, ERR_DB, "cannot read or write %s: %s", path, msg);
+	default:
+		return err_set(e, ERR_DB, "%s: %s failed: %s", path, what, msg);
+	}
+}
+
+static int fail(store *s, int rc, const char *what, err_info *e)
+{
+	return sql_error(s->db, s->path, s->busy_ms, rc, what, e);
+}
+
+/* Runs SQL that carries no values. */
+static int exec(store *s, const char *sql, const char *what, err_info *e)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : fail(s, rc, what, e);
+}
+
+/* The cached statement `id`, reset and unbound by release(). */
+static sqlite3_stmt *prep(store *s, enum q id, err_info *e)
+{
+	int rc;
+
+	if (s->q[id])
+		return s->q[id];
+	rc = sqlite3_prepare_v3(s->db, q_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+	                        &s->q[id], NULL);
+	if (rc != SQLITE_OK) {
+		fail(s, rc, "preparing a query", e);
+		return NULL;
+	}
+	return s->q[id];
+}
+
+static void release(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+static int bind_str(sqlite3_stmt *st, int i, const char *v)
+{
+	return sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_STATIC);
+}
+
+/* Steps a statement that returns no rows, then releases it. */
+static int run(store *s, sqlite3_stmt *st, const char *what, err_info *e)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		fail(s, rc, what, e);
+		release(st);
+		return -1;
+	}
+	release(st);
+	return 0;
+}
+
+/* Reads one integer from constant SQL (pragmas, counts). */
+static int get_int(store *s, const char *sql, int64_t *v, int *rcp)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*v = sqlite3_column_int64(st, 0);
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(st);
+	*rcp = rc;
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+static int require_write(store *s, err_info *e)
+{
+	if (s->tx != TX_WRITE || sqlite3_get_autocommit(s->db))
+		return err_set(e, ERR_DB,
+		               "internal error: %s changed outside a write transaction",
+		               s->path);
+	return 0;
+}
+
+/* --- opening ------------------------------------------------------------ */
+
+/* The directory part of path (caller frees). */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *d;
+
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	d = xrealloc(NULL, (size_t)(slash - path) + 1);
+	memcpy(d, path, (size_t)(slash - path));
+	d[slash - path] = '\0';
+	return d;
+}
+
+/* Creates the missing file ourselves in a setgid directory, so that it is
+ * group-writable whatever the umask (SQLite gives -wal/-shm its mode). */
+static int create_shared(const char *path, err_info *e)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
+
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return 0;
+		return err_set(e, ERR_DB, "cannot create %s: %s", path, strerror(errno));
+	}
+	if (fchmod(fd, 0660) != 0) {
+		err_set(e, ERR_DB, "cannot create %s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Checks the file system before SQLite sees the path, for clear messages. */
+static int check_path(const char *path, int flags, err_info *e)
+{
+	struct stat st;
+	char *dir;
+	int r = 0;
+
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return err_set(e, ERR_DB,
+			               "%s is a directory, not a wiki database", path);
+		return 0;
+	}
+	if (errno != ENOENT && errno != ENOTDIR)
+		return err_set(e, ERR_DB, "cannot open %s: %s", path, strerror(errno));
+	if (!(flags & STORE_CREATE) || (flags & STORE_READONLY))
+		return err_set(e, ERR_DB, "no wiki database at %s", path);
+	dir = dir_of(path);
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		r = err_set(e, ERR_DB, "cannot create %s: directory %s does not exist",
+		            path, dir);
+	else if (access(dir, W_OK | X_OK) != 0)
+		r = err_set(e, ERR_DB, "cannot create %s: directory %s is not writable",
+		            path, dir);
+	else if (st.st_mode & S_ISGID)
+		r = create_shared(path, e);
+	free(dir);
+	return r;
+}
+
+static int open_db(store *s, int flags, err_info *e)
+{
+	int oflags, rc;
+
+	if (flags & STORE_READONLY)
+		oflags = SQLITE_OPEN_READONLY;
+	else
+		oflags = SQLITE_OPEN_READWRITE |
+		         ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
+	rc = sqlite3_open_v2(s->path, &s->db, oflags, NULL);
+	if (rc != SQLITE_OK)
+		return fail(s, rc, "opening", e);
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, s->busy_ms);
+	/* A wiki file can come from anyone in the group: no schema-borne
+	 * surprises, no writes to FTS5's shadow tables by hand. */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+	return exec(s, "PRAGMA foreign_keys = ON", "enabling foreign keys", e);
+}
+
+/* Reads the file's identity: *version is 0 for an empty file that may get
+ * our schema.  Refuses files that are not ours or too new. */
+static int identify(store *s, int *version, err_info *e)
+{
+	int64_t app = 0, ver = 0, nobj = 0;
+	int rc;
+
+	/* the first read: SQLite looks at the file header only now */
+	if (get_int(s, "PRAGMA application_id", &app, &rc) ||
+	    get_int(s, "PRAGMA user_version", &ver, &rc) ||
+	    get_int(s, "SELECT count(*) FROM sqlite_master", &nobj, &rc))
+		return fail(s, rc, "reading the schema", e);
+	if (app == 0 && ver == 0 && nobj == 0) {
+		*version = 0;
+		return 0;
+	}
+	if (app != APP_ID || ver < 1)
+		return err_set(e, ERR_DB,
+		               "%s is an SQLite database but not a docday wiki", s->path);
+	if (ver > STORE_SCHEMA_VERSION)
+		return err_set(e, ERR_DB,
+		               "%s was written by a newer docday (schema %lld; this one "
+		               "knows up to %d): upgrade docday",
+		               s->path, (long long)ver, STORE_SCHEMA_VERSION);
+	*version = (int)ver;
+	return 0;
+}
+
+/* Pragmas take no parameters; these values are our own integers. */
+static int set_pragma(store *s, const char *name, long value, err_info *e)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof sql, "PRAGMA %s = %ld", name, value);
+	return exec(s, sql, "writing the schema version", e);
+}
+
+static int apply_migrations(store *s, int from, int to, err_info *e)
+{
+	char what[64];
+	int v;
+
+	for (v = from + 1; v <= to; v++) {
+		snprintf(what, sizeof what, "upgrading the schema to version %d", v);
+		if (exec(s, migrations[v - 1], what, e))
+			return -1;
+	}
+	if (set_pragma(s, "user_version", to, e) ||
+	    set_pragma(s, "application_id", APP_ID, e))
+		return -1;
+	return 0;
+}
+
+/* Brings the schema to `target` in one transaction, so that a failure
+ * leaves the file as it was. */
+static int migrate(store *s, int target, int *created, err_info *e)
+{
+	int ver;
+
+	if (s->version >= target)
+		return 0;
+	if (s->readonly) {
+		if (s->version == 0)
+			return err_set(
+				e, ERR_DB,
+				"%s holds no wiki yet: open it once without read-only",
+				s->path);
+		return err_set(e, ERR_DB,
+		               "%s needs an upgrade (schema %d to %d): open it once "
+		               "without read-only",
+		               s->path, s->version, target);
+	}
+	if (exec(s, "BEGIN IMMEDIATE", "starting the upgrade", e))
+		return -1;
+	/* another process may have upgraded it while we waited */
+	if (identify(s, &ver, e) ||
+	    (ver < target && apply_migrations(s, ver, target, e)) ||
+	    exec(s, "COMMIT", "committing the upgrade", e)) {
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	if (created && ver == 0)
+		*created = 1;
+	s->version = ver < target ? target : ver;
+	return 0;
+}
+
+/* WAL for concurrent readers and one writer; only for files known to be
+ * ours (never convert someone else's database). */
+static int setup(store *s, err_info *e)
+{
+	int rc;
+
+	if (!s->readonly) {
+		rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		if (rc != SQLITE_OK && primary(rc) != SQLITE_READONLY)
+			return fail(s, rc, "switching to WAL mode", e);
+	}
+	return exec(s, "PRAGMA synchronous = NORMAL", "setting synchronous", e);
+}
+
+store *store_open_version(const char *path, int flags, int version, int *created,
+                          err_info *e)
+{
+	store *s;
+
+	if (created)
+		*created = 0;
+	if (!path || !*path) {
+		err_set(e, ERR_USAGE, "no database file given");
+		return NULL;
+	}
+	if (version < 1 || version > STORE_SCHEMA_VERSION) {
+		err_set(e, ERR_DB, "internal error: unknown schema version %d", version);
+		return NULL;
+	}
+	if (check_path(path, flags, e))
+		return NULL;
+	s = xrealloc(NULL, sizeof *s);
+	memset(s, 0, sizeof *s);
+	s->path = xstrdup(path);
+	s->busy_ms = 5000;
+	s->readonly = (flags & STORE_READONLY) != 0;
+	if (open_db(s, flags, e) || identify(s, &s->version, e) || setup(s, e) ||
+	    migrate(s, version, created, e)) {
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+store *store_open(const char *path, int flags, int *created, err_info *e)
+{
+	return store_open_version(path, flags, STORE_SCHEMA_VERSION, created, e);
+}
+
+void store_close(store *s)
+{
+	int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < Q_COUNT; i++)
+		sqlite3_finalize(s->q[i]);
+	if (s->db && !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+int store_schema_version(store *s)
+{
+	return s->version;
+}
+
+void store_set_busy_timeout(store *s, int ms)
+{
+	s->busy_ms = ms < 0 ? 0 : ms;
+	sqlite3_busy_timeout(s->db, s->busy_ms);
+}
+
+/* --- transactions ------------------------------------------------------- */
+
+static int begin(store *s, const char *sql, int tx, err_info *e)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		return err_set(e, ERR_DB,
+		               "internal error: a transaction on %s is already open",
+		               s->path);
+	if (exec(s, sql, "starting a transaction", e))
+		return -1;
+	s->tx = tx;
+	return 0;
+}
+
+int store_begin_write(store *s, err_info *e)
+{
+	return begin(s, "BEGIN IMMEDIATE", TX_WRITE, e);
+}
+
+int store_begin_read(store *s, err_info *e)
+{
+	return begin(s, "BEGIN", TX_READ, e);
+}
+
+int store_commit(store *s, err_info *e)
+{
+	if (sqlite3_get_autocommit(s->db)) {
+		s->tx = TX_NONE;
+		return err_set(e, ERR_DB,
+		               "internal error: no transaction on %s to commit", s->path);
+	}
+	if (exec(s, "COMMIT", "saving", e)) {
+		if (sqlite3_get_autocommit(s->db))
+			s->tx = TX_NONE;
+		return -1;
+	}
+	s->tx = TX_NONE;
+	return 0;
+}
+
+void store_rollback(store *s)
+{
+	if (!s)
+		return;
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->tx = TX_NONE;
+}
+
+/* --- pages -------------------------------------------------------------- */
+
+void store_page_clear(store_page *p)
+{
+	if (!p)
+		return;
+	free(p->slug);
+	free(p->title);
+	free(p->last_author);
+	memset(p, 0, sizeof *p);
+}
+
+void store_page_list_free(store_page_list *l)
+{
+	size_t i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->n; i++)
+		store_page_clear(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static void read_page(sqlite3_stmt *st, store_page *p)
+{
+	p->id = sqlite3_column_int64(st, 0);
+	p->slug = col_str(st, 1);
+	p->title = col_str(st, 2);
+	p->head = sqlite3_column_int64(st, 3);
+	p->head_num = sqlite3_column_int64(st, 4);
+	p->deleted = sqlite3_column_int(st, 5);
+	p->nrevs = sqlite3_column_int64(st, 6);
+	p->last_author = col_str(st, 7);
+	p->last_at_ms = sqlite3_column_int64(st, 8);
+}
+
+/* Steps a statement expected to give at most one page row. */
+static int one_page(store *s, sqlite3_stmt *st, store_page *out, err_info *e)
+{
+	int rc = sqlite3_step(st);
+	int r = 0;
+
+	memset(out, 0, sizeof *out);
+	if (rc == SQLITE_ROW) {
+		read_page(st, out);
+		r = 1;
+	} else if (rc != SQLITE_DONE) {
+		r = fail(s, rc, "reading a page", e);
+	}
+	release(st);
+	return r;
+}
+
+int store_page_get(store *s, const char *slug, store_page *out, err_info *e)
+{
+	sqlite3_stmt *st = prep(s, Q_PAGE_BY_SLUG, e);
+
+	if (!st)
+		return -1;
+	bind_str(st, 1, slug);
+	return one_page(s, st, out, e);
+}
+
+int store_page_by_title(store *s, const char *title, store_page *out, err_info *e)
+{
+	sqlite3_stmt *st = prep(s, Q_PAGE_BY_TITLE, e);
+
+	if (!st)
+		return -1;
+	bind_str(st, 1, title);
+	return one_page(s, st, out, e);
+}
+
+int store_page_create(store *s, const char *slug, const char *title, int64_t *id,
+                      err_info *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!slug || !*slug || !title || !*title)
+		return err_set(e, ERR_USER, "a page needs a name and a title");
+	if (require_write(s, e) || !(st = prep(s, Q_PAGE_CREATE, e)))
+		return -1;
+	bind_str(st, 1, slug);
+	bind_str(st, 2, title);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE) {
+		if (rc == SQLITE_CONSTRAINT_UNIQUE)
+			err_set(e, ERR_USER, "a page named '%s' already exists", slug);
+		else
+			fail(s, rc, "creating a page", e);
+		release(st);
+		return -1;
+	}
+	release(st);
+	if (id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static int page_rows(store *s, sqlite3_stmt *st, store_page_list *out, err_info *e)
+{
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->v = grow(out->v, out->n, &cap, sizeof *out->v);
+		read_page(st, &out->v[out->n++]);
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, rc, "listing pages", e);
+		release(st);
+		store_page_list_free(out);
+		return -1;
+	}
+	release(st);
+	return 0;
+}
+
+int store_page_list_all(store *s, int order, store_page_list *out, err_info *e)
+{
+	sqlite3_stmt *st;
+	enum q id;
+
+	out->v = NULL;
+	out->n = 0;
+	switch (order) {
+	case STORE_BY_SLUG:
+		id = Q_LIST_SLUG;
+		break;
+	case STORE_BY_TITLE:
+		id = Q_LIST_TITLE;
+		break;
+	case STORE_BY_CHANGE:
+		id = Q_LIST_CHANGE;
+		break;
+	default:
+		return err_set(e, ERR_USAGE, "internal error: unknown page order %d",
+		               order);
+	}
+	if (!(st = prep(s, id, e)))
+		return -1;
+	return page_rows(s, st, out, e);
+}
+
+int store_page_count(store *s, int64_t *n, err_info *e)
+{
+	sqlite3_stmt *st = prep(s, Q_PAGE_COUNT, e);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		fail(s, rc, "counting pages", e);
+		release(st);
+		return -1;
+	}
+	*n = sqlite3_column_int64(st, 0);
+	release(st);
+	return 0;
+}
+
+/* --- revisions ---------------------------------------------------------- */
+
+void store_rev_clear(store_rev *r)
+{
+	if (!r)
+		return;
+	free(r->author);
+	free(r->summary);
+	free(r->title);
+	free(r->body);
+	memset(r, 0, sizeof *r);
+}
+
+void store_rev_list_free(store_rev_list *l)
+{
+	size_t i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->n; i++)
+		store_rev_clear(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* Reads REV_COLS, and the body from column 9 when with_body. */
+static void read_rev(sqlite3_stmt *st, store_rev *r, int with_body)
+{
+	r->id = sqlite3_column_int64(st, 0);
+	r->page = sqlite3_column_int64(st, 1);
+	r->num = sqlite3_column_int64(st, 2);
+	r->parent = sqlite3_column_int64(st, 3);
+	r->author = col_str(st, 4);
+	r->at_ms = sqlite3_column_int64(st, 5);
+	r->summary = col_str(st, 6);
+	r->title = col_str(st, 7);
+	r->size = (size_t)sqlite3_column_int64(st, 8);
+	r->body = NULL;
+	r->body_len = 0;
+	if (with_body) {
+		const void *b = sqlite3_column_text(st, 9);
+		size_t n = (size_t)sqlite3_column_bytes(st, 9);
+
+		r->body = xrealloc(NULL, n + 1);
+		if (n)
+			memcpy(r->body, b, n);
+		r->body[n] = '\0';
+		r->body_len = n;
+	}
+}
+
+/* The current head of a page: *head (0 when none), *num, *title (caller
+ * frees).  1 found, 0 no such page, -1 error. */
+static int head_of(store *s, int64_t page_id, int64_t *head, int64_t *num, char **title,
+                   err_info *e)
+{
+	sqlite3_stmt *st = prep(s, Q_HEAD_OF, e);
+	int rc, r = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, page_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*head = sqlite3_column_int64(st, 0);
+		*num = sqlite3_column_int64(st, 1);
+		*title = col_str(st, 2);
+		r = 1;
+	} else if (rc != SQLITE_DONE) {
+		r = fail(s, rc, "reading a page", e);
+	}
+	release(st);
+	return r;
+}
+
+static int page_stmt(store *s, enum q id, int64_t page_id, err_info *e)
+{
+	sqlite3_stmt *st = prep(s, id, e);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, page_id);
+	return run(s, st, "updating the search index", e);
+}
+
+/* Moves a page's head and title, keeping the search index in step: the
+ * page leaves the index with its old text and comes back with the new. */
+static int set_head(store *s, int64_t page_id, int64_t rev, const char *title,
+                    err_info *e)
+{
+	sqlite3_stmt *st;
+
+	if (page_stmt(s, Q_UNINDEX, page_id, e) || !(st = prep(s, Q_SET_HEAD, e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, page_id);
+	sqlite3_bind_int64(st, 2, rev);
+	bind_str(st, 3, title);
+	if (run(s, st, "moving the page head", e))
+		return -1;
+	return page_stmt(s, Q_INDEX, page_id, e);
+}
+
+static int insert_rev(store *s, int64_t page_id, int64_t num, int64_t parent,
+                      const char *title, const char *body, size_t body_len,
+                      const char *author, int64_t at_ms, const char *summary, err_info *e)
+{
+	sqlite3_stmt *st = prep(s, Q_REV_INSERT, e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, page_id);
+	sqlite3_bind_int64(st, 2, num);
+	if (parent)
+		sqlite3_bind_int64(st, 3, parent);
+	bind_str(st, 4, author);
+	sqlite3_bind_int64(st, 5, at_ms);
+	bind_str(st, 6, summary);
+	bind_str(st, 7, title);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)body_len);
+	rc = sqlite3_bind_text64(st, 9, body ? body : "", body ? body_len : 0,
+	                         SQLITE_STATIC, SQLITE_UTF8);
+	if (rc != SQLITE_OK) {
+		release(st);
+		return fail(s, rc, "saving a revision", e);
+	}
+	return run(s, st, "saving a revision", e);
+}
+
+int store_rev_add(store *s, int64_t page_id, const char *title, const char *body,
+                  size_t body_len, const char *author, int64_t at_ms, const char *summary,
+                  int64_t *id, int64_t *num, err_info *e)
+{
+	int64_t head = 0, head_num = 0, rev;
+	char *old_title = NULL;
+	int r;
+
+	if (!author || !*author)
+		return err_set(e, ERR_USER, "a revision needs an author");
+	if (!body)
+		body_len = 0;
+	if (require_write(s, e))
+		return -1;
+	r = head_of(s, page_id, &head, &head_num, &old_title, e);
+	if (r <= 0) {
+		free(old_title);
+		return r < 0 ? -1
+		             : err_set(e, ERR_USER, "no page with id %lld",
+		                       (long long)page_id);
+	}
+	if (!title || !*title)
+		title = old_title;
+	r = insert_rev(s, page_id, head_num + 1, head, title, body, body_len, author,
+	               at_ms, summary, e);
+	rev = sqlite3_last_insert_rowid(s->db);
+	if (r == 0)
+		r = set_head(s, page_id, rev, title, e);
+	free(old_title);
+	if (r)
+		return -1;
+	if (id)
+		*id = rev;
+	if (num)
+		*num = head_num + 1;
+	return 0;
+}
+
+int store_rev_get(store *s, int64_t page_id, int64_t num, store_rev *out, err_info *e)
+{
+	sqlite3_stmt *st = prep(s, num == 0 ? Q_REV_HEAD : Q_REV_BY_NUM, e);
+	int rc, r = 0;
+
+	memset(out, 0, sizeof *out);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, page_id);
+	if (num != 0)
+		sqlite3_bind_int64(st, 2, num);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_rev(st, out, 1);
+		r = 1;
+	} else if (rc != SQLITE_DONE) {
+		r = fail(s, rc, "reading a revision", e);
+	}
+	release(st);
+	return r;
+}
+
+static int rev_rows(store *s, sqlite3_stmt *st, int with_body, store_rev_list *out,
+                    err_info *e)
+{
+	size_t cap = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->v = grow(out->v, out->n, &cap, sizeof *out->v);
+		read_rev(st, &out->v[out->n++], with_body);
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, rc, "listing revisions", e);
+		release(st);
+		store_rev_list_free(out);
+		return -1;
+	}
+	release(st);
+	return 0;
+}
+
+int store_rev_history(store *s, int64_t page_id, store_rev_list *out, err_info *e)
+{
+	sqlite3_stmt *st;
+
+	out->v = NULL;
+	out->n = 0;
+	if (!(st = prep(s, Q_HISTORY, e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, page_id);
+	return rev_rows(s, st, 0, out, e);
+}
+
+int store_rev_recent(store *s, int limit, store_rev_list *out, err_info *e)
+{
+	sqlite3_stmt *st;
+
+	out->v = NULL;
+	out->n = 0;
+	if (!(st = prep(s, Q_RECENT, e)))
+		return -1;
+	sqlite3_bind_int(st, 1, limit > 0 ? limit : -1);
+	return rev_rows(s, st, 0, out, e);
+}
+
+int store_heads(store *s, store_rev_list *out, err_info *e)
+{
+	sqlite3_stmt *st;
+
+	out->v = NULL;
+	out->n = 0;
+	if (!(st = prep(s, Q_HEADS, e)))
+		return -1;
+	return rev_rows(s, st, 1, out, e);
+}
+
+/* --- links -------------------------------------------------------------- */
+
+void store_link_list_free(store_link_list *l)
+{
+	size_t i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].slug);
+		free(l->v[i].title);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+int store_links_set(store *s, int64_t page_id, char *const *slugs, size_t n, err_info *e)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (require_write(s, e) || page_stmt(s, Q_LINKS_CLEAR, page_id, e))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!slugs[i] || !*slugs[i])
+			continue;
+		if (!(st = prep(s, Q_LINK_ADD, e)))
+			return -1;
+		sqlite3_bind_int64(st, 1, page_id);
+		bind_str(st, 2, slugs[i]);
+		if (run(s, st, "saving links", e))
+			return -1;
+	}
+	return 0;
+}
+
+static int link_rows(store *s, sqlite3_stmt *st, store_link_list *out, err_info *e)
+{
+	size_t cap = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->v = grow(out->v, out->n, &cap, sizeof *out->v);
+		out->v[out->n].slug = col_str(st, 0);
+		out->v[out->n].title = col_str(st, 1);
+		out->n++;
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, rc, "listing links", e);
+		release(st);
+		store_link_list_free(out);
+		return -1;
+	}
+	release(st);
+	return 0;
+}
+
+int store_links_from(store *s, int64_t page_id, store_link_list *out, err_info *e)
+{
+	sqlite3_stmt *st;
+
+	out->v = NULL;
+	out->n = 0;
+	if (!(st = prep(s, Q_LINKS_FROM, e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, page_id);
+	return link_rows(s, st, out, e);
+}
+
+int store_links_to(store *s, const char *slug, store_link_list *out, err_info *e)
+{
+	sqlite3_stmt *st;
+
+	out->v = NULL;
+	out->n = 0;
+	if (!(st = prep(s, Q_LINKS_TO, e)))
+		return -1;
+	bind_str(st, 1, slug);
+	return link_rows(s, st, out, e);
+}
+
+/* --- search ------------------------------------------------------------- */
+
+void store_hit_list_free(store_hit_list *l)
+{
+	size_t i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].slug);
+		free(l->v[i].title);
+		free(l->v[i].snippet);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Each word of the user's query as a quoted FTS5 string, so that nothing
+ * the user types is FTS5 syntax; adjacent strings mean AND.  Returns the
+ * number of words. */
+static size_t fts_query(const char *q, buf *out)
+{
+	size_t words = 0;
+
+	while (*q) {
+		while (is_space(*q))
+			q++;
+		if (!*q)
+			break;
+		if (words++)
+			buf_putc(out, ' ');
+		buf_putc(out, '"');
+		for (; *q && !is_space(*q); q++) {
+			if (*q == '"')
+				buf_putc(out, '"');
+			buf_putc(out, *q);
+		}
+		buf_putc(out, '"');
+	}
+	return words;
+}
+
+/* The snippet on one line: each whitespace run holding a line break or tab
+ * becomes one space; leading and trailing whitespace goes.  Caller frees. */
+static char *one_line(const unsigned char *t)
+{
+	buf b = BUF_INIT;
+	const char *p = (const char *)(t ? t : (const unsigned char *)"");
+
+	while (is_space(*p))
+		p++;
+	while (*p) {
+		const char *run = p;
+		int breaks = 0;
+
+		if (!is_space(*p)) {
+			buf_putc(&b, *p++);
+			continue;
+		}
+		for (; is_space(*p); p++)
+			breaks |= *p != ' ';
+		if (!*p)
+			break;
+		if (breaks)
+			buf_putc(&b, ' ');
+		else
+			buf_put(&b, run, (size_t)(p - run));
+	}
+	return buf_detach(&b);
+}
+
+int store_search(store *s, const char *query, const char *open, const char *close,
+                 int limit, store_hit_list *out, err_info *e)
+{
+	buf q = BUF_INIT;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	if (!query || fts_query(query, &q) == 0) {
+		buf_free(&q);
+		return err_set(e, ERR_USER, "empty search");
+	}
+	if (!(st = prep(s, Q_SEARCH, e))) {
+		buf_free(&q);
+		return -1;
+	}
+	bind_str(st, 1, open);
+	bind_str(st, 2, close);
+	bind_str(st, 3, buf_cstr(&q));
+	sqlite3_bind_int(st, 4, limit > 0 ? limit : -1);
+	sqlite3_bind_int(st, 5, SNIPPET_MAX_BODY);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_hit *h;
+
+		out->v = grow(out->v, out->n, &cap, sizeof *out->v);
+		h = &out->v[out->n++];
+		h->slug = col_str(st, 0);
+		h->title = col_str(st, 1);
+		h->snippet = one_line(sqlite3_column_text(st, 2));
+		h->rank = sqlite3_column_double(st, 3);
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, rc, "searching", e);
+		store_hit_list_free(out);
+	}
+	release(st);
+	buf_free(&q);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* --- maintenance -------------------------------------------------------- */
+
+/* Structural checks: each query yields one line per problem. */
+static const char *const checks[] = {
+	"SELECT printf('foreign key: row %d of %s refers to a missing row of %s',"
+	" rowid, \"table\", parent) FROM pragma_foreign_key_check",
+	"SELECT printf('page %s has no revision', slug) FROM pages WHERE head IS NULL",
+	"SELECT printf('page %s: its head revision %d does not exist', p.slug, p.head)"
+	" FROM pages p LEFT JOIN revisions r ON r.id = p.head"
+	" WHERE p.head IS NOT NULL AND r.id IS NULL",
+	"SELECT printf('page %s: its head revision %d belongs to another page', p.slug,"
+	" p.head) FROM pages p JOIN revisions r ON r.id = p.head WHERE r.page != p.id",
+	"SELECT printf('page %s: revision numbers are not 1..%d', p.slug, count(*))"
+	" FROM revisions r JOIN pages p ON p.id = r.page GROUP BY r.page"
+	" HAVING min(r.num) != 1 OR max(r.num) != count(*)",
+	"SELECT printf('page %s: head is revision %d but the latest is %d', p.slug,"
+	" h.num, m.num) FROM pages p JOIN revisions h ON h.id = p.head"
+	" JOIN (SELECT page, max(num) AS num FROM revisions GROUP BY page) m"
+	" ON m.page = p.id WHERE h.page = p.id AND h.num != m.num",
+	"SELECT printf('page %s: revision %d does not follow revision %d', p.slug,"
+	" r.num, r.num - 1) FROM revisions r JOIN pages p ON p.id = r.page"
+	" LEFT JOIN revisions q ON q.id = r.parent"
+	" WHERE CASE WHEN r.num = 1 THEN r.parent IS NOT NULL"
+	" ELSE q.id IS NULL OR q.page != r.page OR q.num != r.num - 1 END",
+	"SELECT printf('page %s: revision %d records %d bytes but holds %d', p.slug,"
+	" r.num, r.size, length(CAST(r.body AS BLOB))) FROM revisions r"
+	" JOIN pages p ON p.id = r.page WHERE r.size != length(CAST(r.body AS BLOB))",
+	"SELECT printf('page %s: its title differs from its head revision''s', p.slug)"
+	" FROM pages p JOIN revisions h ON h.id = p.head WHERE p.title != h.title",
+};
+
+/* A damaged file is a finding, not a failure to check. */
+static int damaged(int rc)
+{
+	return primary(rc) == SQLITE_CORRUPT || primary(rc) == SQLITE_NOTADB;
+}
+
+/* Runs one checking query, appending its lines (skipping a lone "ok"). */
+static int check_lines(store *s, const char *sql, const char *prefix, buf *report,
+                       err_info *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, n = 0;
+
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *t = (const char *)sqlite3_column_text(st, 0);
+
+			if (!t || strcmp(t, "ok") == 0)
+				continue;
+			buf_printf(report, "%s%s\n", prefix, t);
+			n++;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		if (damaged(rc)) {
+			buf_printf(report, "%sthe file is damaged: %s\n", prefix,
+			           sqlite3_errmsg(s->db));
+			n++;
+		} else {
+			n = fail(s, rc, "checking", e);
+		}
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* FTS5 compares its index with the page_text view only when asked with a
+ * rank of 1.  The command is an INSERT, so it needs a writable handle. */
+static int check_fts(store *s, buf *report, err_info *e)
+{
+	int rc;
+
+	if (s->readonly)
+		return 0;
+	rc = sqlite3_exec(s->db,
+	                  "INSERT INTO fts(fts, rank) VALUES('integrity-check', 1)", NULL,
+	                  NULL, NULL);
+	if (rc == SQLITE_OK)
+		return 0;
+	if (!damaged(rc))
+		return fail(s, rc, "checking the search index", e);
+	buf_puts(report, "search index: it does not match the pages\n");
+	return 1;
+}
+
+int store_check(store *s, char **report, err_info *e)
+{
+	buf b = BUF_INIT;
+	int total = 0, n;
+	size_t i;
+
+	*report = NULL;
+	n = check_lines(s, "PRAGMA integrity_check", "integrity check: ", &b, e);
+	for (i = 0; n >= 0 && i < sizeof checks / sizeof checks[0]; i++) {
+		total += n;
+		n = check_lines(s, checks[i], "", &b, e);
+	}
+	if (n >= 0) {
+		total += n;
+		n = check_fts(s, &b, e);
+	}
+	if (n < 0) {
+		buf_free(&b);
+		return -1;
+	}
+	total += n;
+	if (total > 0)
+		*report = buf_detach(&b);
+	buf_free(&b);
+	return total;
+}
+
+/* Creates the temporary file for a backup beside `path` (VACUUM INTO
+ * accepts an existing empty file). */
+static char *backup_tmp(const char *path, err_info *e)
+{
+	buf b = BUF_INIT;
+	int fd;
+
+	buf_printf(&b, "%s.tmpXXXXXX", path);
+	fd = mkstemp(b.ptr);
+	if (fd < 0) {
+		err_set(e, ERR_USER, "cannot write %s: %s", path, strerror(errno));
+		buf_free(&b);
+		return NULL;
+	}
+	close(fd);
+	return buf_detach(&b);
+}
+
+/* Moves tmp to path unless path has appeared meanwhile. */
+static int place(const char *tmp, const char *path, err_info *e)
+{
+	if (link(tmp, path) == 0) {
+		unlink(tmp);
+		return 0;
+	}
+	if (errno == EEXIST)
+		return err_set(e, ERR_USER, "%s already exists", path);
+	/* file systems without hard links */
+	if (access(path, F_OK) == 0)
+		return err_set(e, ERR_USER, "%s already exists", path);
+	if (rename(tmp, path) != 0)
+		return err_set(e, ERR_USER, "cannot write %s: %s", path, strerror(errno));
+	return 0;
+}
+
+int store_backup(store *s, const char *path, err_info *e)
+{
+	struct stat st;
+	sqlite3_stmt *vac = NULL;
+	char *tmp;
+	int rc;
+
+	if (!path || !*path)
+		return err_set(e, ERR_USAGE, "no backup file given");
+	if (lstat(path, &st) == 0)
+		return err_set(e, ERR_USER, "%s already exists", path);
+	if (!(tmp = backup_tmp(path, e)))
+		return -1;
+	rc = sqlite3_prepare_v2(s->db, "VACUUM INTO ?1", -1, &vac, NULL);
+	if (rc == SQLITE_OK) {
+		bind_str(vac, 1, tmp);
+		rc = sqlite3_step(vac);
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_OK)
+		sql_error(s->db, path, s->busy_ms, rc, "copying the database", e);
+	sqlite3_finalize(vac);
+	/* the copy gets the wiki's own permissions, once it is written */
+	if ((rc == SQLITE_DONE || rc == SQLITE_OK) && stat(s->path, &st) == 0)
+		chmod(tmp, st.st_mode & 0777);
+	if ((rc == SQLITE_DONE || rc == SQLITE_OK) && place(tmp, path, e) == 0) {
+		free(tmp);
+		return 0;
+	}
+	unlink(tmp);
+	free(tmp);
+	return -1;
+}

@@ -186,6 +186,7 @@ typedef struct store_hit {
 	char *slug;
 	char *title;
 	char *snippet; /* body excerpt; matches between `open` and `close`
+	                  (pages over 64 KiB: their opening, unmarked),
 	                  markers given to store_search, newlines as spaces */
 	double rank;   /* lower is better (bm25) */
 } store_hit;

@@ -1,6 +1,7 @@
 /* u8: UTF-8, widths, slugs and terminal safety (see u8.h). */
 #include "u8.h"
 
+#include <langinfo.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,19 @@ static locale_t utf8_locale(void)
 			loc = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
 	}
 	return loc;
+}
+
+int u8_setlocale(void)
+{
+	const char *cs;
+
+	setlocale(LC_ALL, "");
+	cs = nl_langinfo(CODESET);
+	if (cs && strcmp(cs, "UTF-8") == 0)
+		return 0;
+	if (setlocale(LC_CTYPE, "C.UTF-8") || setlocale(LC_CTYPE, "en_US.UTF-8"))
+		return 0;
+	return -1;
 }
 
 size_t u8_decode(const char *str, size_t n, uint32_t *cp)

@@ -12,6 +12,12 @@
 
 #include "buf.h"
 
+/* Sets the process locale from the environment (setlocale(LC_ALL, "")) and,
+ * when its character type is not UTF-8, switches LC_CTYPE to C.UTF-8: docday
+ * is UTF-8 everywhere, and wcwidth() (ours and ncurses') follows LC_CTYPE.
+ * Returns 0, or -1 when no UTF-8 locale exists. */
+int u8_setlocale(void);
+
 /* Decodes one code point at s (n bytes available).  Returns the number of
  * bytes used (1..4) and stores the code point, or returns 1 and stores
  * U+FFFD for an invalid or truncated sequence.  n must be > 0. */

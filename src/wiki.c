@@ -1,1 +1,432 @@
-/* wiki: placeholder until implemented. */
+/* wiki: the rules of the wiki over store and markdown (see wiki.h). */
+#include "wiki.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "buf.h"
+#include "markdown.h"
+#include "sample.h"
+#include "u8.h"
+
+struct wiki {
+	store *st;
+	int batch; /* inside wiki_batch_begin */
+};
+
+int64_t wiki_now_ms(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+wiki *wiki_open(const char *path, int flags, int *created, err_info *e)
+{
+	int sflags = 0, made = 0;
+	wiki *w;
+	store *st;
+
+	if (flags & WIKI_CREATE)
+		sflags |= STORE_CREATE;
+	if (flags & WIKI_READONLY)
+		sflags |= STORE_READONLY;
+	st = store_open(path, sflags, &made, e);
+	if (!st)
+		return NULL;
+	w = calloc(1, sizeof *w);
+	if (!w)
+		abort();
+	w->st = st;
+	if (made && (flags & WIKI_SAMPLE) && wiki_fill_sample(w, "docday", e) < 0) {
+		wiki_close(w);
+		return NULL;
+	}
+	if (created)
+		*created = made;
+	return w;
+}
+
+void wiki_close(wiki *w)
+{
+	if (!w)
+		return;
+	store_close(w->st);
+	free(w);
+}
+
+store *wiki_store(wiki *w)
+{
+	return w->st;
+}
+
+int wiki_find(wiki *w, const char *name, store_page *out, err_info *e)
+{
+	char *slug;
+	int r;
+
+	r = store_page_get(w->st, name, out, e);
+	if (r != 0)
+		return r;
+	r = store_page_by_title(w->st, name, out, e);
+	if (r != 0)
+		return r;
+	slug = u8_slug(name);
+	r = slug ? store_page_get(w->st, slug, out, e) : 0;
+	free(slug);
+	if (r == 0) {
+		buf b = BUF_INIT;
+
+		u8_sanitize(&b, name, strlen(name), 0);
+		err_set(e, ERR_USER, "no page named '%s' (see 'docday list')", buf_cstr(&b));
+		buf_free(&b);
+	}
+	return r;
+}
+
+int wiki_check_title(const char *title, err_info *e)
+{
+	size_t n = strlen(title), i = 0, len;
+	char *slug;
+	uint32_t cp;
+
+	while (i < n && (title[i] == ' ' || title[i] == '\t'))
+		i++;
+	if (i == n)
+		return err_set(e, ERR_USER, "the title is empty");
+	if (n > WIKI_MAX_TITLE)
+		return err_set(e, ERR_USER, "the title is too long (%zu bytes; at most %u)", n,
+		               WIKI_MAX_TITLE);
+	if (!u8_valid(title, n, NULL))
+		return err_set(e, ERR_USER, "the title is not valid UTF-8");
+	for (i = 0; i < n; i += len) {
+		len = u8_decode(title + i, n - i, &cp);
+		if (u8_is_unsafe(cp) || cp == '\t' || cp == '\n')
+			return err_set(e, ERR_USER, "the title contains a control character");
+	}
+	slug = u8_slug(title);
+	if (!slug)
+		return err_set(e, ERR_USER,
+		               "the title '%s' has no letter or digit to make a page name from",
+		               title);
+	free(slug);
+	return 0;
+}
+
+int wiki_check_text(const char *text, size_t len, err_info *e)
+{
+	size_t bad = 0;
+
+	if (len > WIKI_MAX_PAGE)
+		return err_set(e, ERR_USER, "the text is too large (%zu bytes; at most %u MiB)",
+		               len, WIKI_MAX_PAGE / (1024 * 1024));
+	if (!u8_valid(text, len, &bad)) {
+		if (text[bad] == '\0')
+			return err_set(e, ERR_USER,
+			               "the text contains a NUL byte at offset %zu: docday stores "
+			               "text only",
+			               bad);
+		return err_set(e, ERR_USER,
+		               "the text is not valid UTF-8 (byte offset %zu): convert it first, "
+		               "e.g. with iconv",
+		               bad);
+	}
+	return 0;
+}
+
+void wiki_save_res_clear(wiki_save_res *r)
+{
+	if (!r)
+		return;
+	free(r->slug);
+	free(r->head_author);
+	memset(r, 0, sizeof *r);
+}
+
+/* The title a new page gets: explicit, else its first heading, else the
+ * name it was saved under. */
+static char *new_title(const wiki_save_req *req, md_doc *doc)
+{
+	char *h;
+
+	if (req->title)
+		return strdup(req->title);
+	h = md_first_heading(doc);
+	if (h && wiki_check_title(h, NULL) == 0)
+		return h;
+	free(h);
+	return strdup(req->name);
+}
+
+static int begin(wiki *w, err_info *e)
+{
+	return w->batch ? 0 : store_begin_write(w->st, e);
+}
+
+static int finish(wiki *w, int rc, err_info *e)
+{
+	if (w->batch)
+		return rc;
+	if (rc == 0)
+		return store_commit(w->st, e);
+	store_rollback(w->st);
+	return rc;
+}
+
+static int conflict(const store_page *p, const wiki_save_req *req, wiki_save_res *res,
+                    err_info *e)
+{
+	res->head_num = p->head_num;
+	res->head_author = p->last_author ? strdup(p->last_author) : NULL;
+	return err_set(e, ERR_CONFLICT,
+	               "'%s' has changed: your text is based on revision %lld but revision "
+	               "%lld by %s is now the head; nothing was saved",
+	               p->slug, (long long)req->base, (long long)p->head_num,
+	               p->last_author ? p->last_author : "someone");
+}
+
+/* Inside the write transaction: find or create the page, check the base,
+ * and add the revision with its links. */
+static int save_locked(wiki *w, const wiki_save_req *req, md_doc *doc, wiki_save_res *res,
+                       err_info *e)
+{
+	store_page p = {0};
+	store_rev head = {0};
+	char *title = NULL, *slug = NULL, **links = NULL;
+	size_t nlinks;
+	int64_t id;
+	int r, rc = -1;
+
+	r = wiki_find(w, req->name, &p, e);
+	if (r < 0)
+		return -1;
+	if (r == 0) {
+		err_clear(e);
+		if (req->base > 0) {
+			err_set(e, ERR_USER, "no page named '%s' to save revision %lld on",
+			        req->name, (long long)req->base);
+			goto out;
+		}
+		title = new_title(req, doc);
+		if (wiki_check_title(title, e) < 0)
+			goto out;
+		/* The page is called what the user called it; the title may differ. */
+		slug = u8_slug(req->name);
+		if (!slug) {
+			wiki_check_title(req->name, e);
+			goto out;
+		}
+		if (store_page_create(w->st, slug, title, &id, e) < 0)
+			goto out;
+		res->created = 1;
+	} else {
+		if (req->base == 0 || (req->base > 0 && req->base != p.head_num)) {
+			if (req->base == 0)
+				err_set(e, ERR_CONFLICT, "a page named '%s' already exists (revision %lld)",
+				        p.slug, (long long)p.head_num);
+			else
+				conflict(&p, req, res, e);
+			res->head_num = p.head_num;
+			goto out;
+		}
+		title = strdup(req->title ? req->title : p.title);
+		if (wiki_check_title(title, e) < 0)
+			goto out;
+		slug = strdup(p.slug);
+		id = p.id;
+		if (store_rev_get(w->st, p.id, 0, &head, e) < 0)
+			goto out;
+		if (head.body && head.body_len == req->len &&
+		    memcmp(head.body, req->text, req->len) == 0 && strcmp(title, p.title) == 0) {
+			res->unchanged = 1;
+			res->num = p.head_num;
+			rc = 0;
+			goto out;
+		}
+	}
+	if (store_rev_add(w->st, id, title, req->text, req->len, req->author,
+	                  req->at_ms ? req->at_ms : wiki_now_ms(), req->summary ? req->summary : "",
+	                  NULL, &res->num, e) < 0)
+		goto out;
+	nlinks = md_page_links(doc, &links);
+	if (store_links_set(w->st, id, links, nlinks, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc == 0 && slug) {
+		res->slug = slug;
+		slug = NULL;
+	}
+	md_strv_free(links);
+	store_rev_clear(&head);
+	store_page_clear(&p);
+	free(title);
+	free(slug);
+	return rc;
+}
+
+int wiki_save(wiki *w, const wiki_save_req *req, wiki_save_res *res, err_info *e)
+{
+	md_doc *doc;
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	if (req->title && wiki_check_title(req->title, e) < 0)
+		return -1;
+	if (wiki_check_text(req->text, req->len, e) < 0)
+		return -1;
+	/* Parse before taking the write lock: it is the slow part. */
+	doc = md_parse(req->text, req->len, MD_FOOTNOTES, e);
+	if (!doc)
+		return -1;
+	rc = begin(w, e);
+	if (rc == 0)
+		rc = finish(w, save_locked(w, req, doc, res, e), e);
+	md_free(doc);
+	return rc;
+}
+
+int wiki_batch_begin(wiki *w, err_info *e)
+{
+	if (store_begin_write(w->st, e) < 0)
+		return -1;
+	w->batch = 1;
+	return 0;
+}
+
+int wiki_batch_end(wiki *w, int commit, err_info *e)
+{
+	w->batch = 0;
+	if (commit)
+		return store_commit(w->st, e);
+	store_rollback(w->st);
+	return 0;
+}
+
+int wiki_import_text(wiki *w, const char *file_name, const char *text, size_t len,
+                     const char *author, wiki_save_res *res, err_info *e)
+{
+	const char *base = strrchr(file_name, '/');
+	char *stem, *slug, *summary;
+	size_t n;
+	wiki_save_req req = {0};
+	buf sb = BUF_INIT;
+	int rc;
+
+	base = base ? base + 1 : file_name;
+	n = strlen(base);
+	if (n > 3 && strcasecmp(base + n - 3, ".md") == 0)
+		n -= 3;
+	stem = strndup(base, n);
+	slug = u8_slug(stem);
+	if (!slug) {
+		free(stem);
+		memset(res, 0, sizeof *res);
+		return err_set(e, ERR_USER, "%s: the file name has no letter or digit to make a "
+		               "page name from", file_name);
+	}
+	buf_printf(&sb, "imported from %s", base);
+	summary = buf_detach(&sb);
+	req.name = slug;
+	req.base = -1;
+	req.text = text;
+	req.len = len;
+	req.author = author;
+	req.summary = summary;
+	rc = wiki_save(w, &req, res, e);
+	free(summary);
+	free(slug);
+	free(stem);
+	return rc;
+}
+
+int wiki_fill_sample(wiki *w, const char *author, err_info *e)
+{
+	const struct sample_page *sp;
+	wiki_save_res res;
+
+	if (wiki_batch_begin(w, e) < 0)
+		return -1;
+	for (sp = sample_pages; sp->name; sp++) {
+		if (wiki_import_text(w, sp->name, sp->text, strlen(sp->text), author, &res, e) < 0) {
+			wiki_batch_end(w, 0, NULL);
+			return -1;
+		}
+		wiki_save_res_clear(&res);
+	}
+	return wiki_batch_end(w, 1, e);
+}
+
+/* Appends a report line when the stored links of one head differ from the
+ * links its body has. */
+static int check_links(wiki *w, const store_rev *r, buf *rep, err_info *e)
+{
+	store_link_list have = {0};
+	md_doc *doc;
+	char **want = NULL;
+	size_t n, i;
+	int bad = 0;
+
+	doc = md_parse(r->body ? r->body : "", r->body_len, MD_FOOTNOTES, e);
+	if (!doc)
+		return -1;
+	n = md_page_links(doc, &want);
+	if (store_links_from(w->st, r->page, &have, e) < 0) {
+		md_strv_free(want);
+		md_free(doc);
+		return -1;
+	}
+	if (have.n != n)
+		bad = 1;
+	for (i = 0; !bad && i < n; i++) {
+		size_t j;
+
+		for (j = 0; j < have.n && strcmp(have.v[j].slug, want[i]) != 0; j++)
+			;
+		bad = j == have.n;
+	}
+	if (bad)
+		buf_printf(rep, "page %lld: the link table does not match its head revision %lld "
+		           "(%zu stored, %zu in the text)\n",
+		           (long long)r->page, (long long)r->num, have.n, n);
+	store_link_list_free(&have);
+	md_strv_free(want);
+	md_free(doc);
+	return bad;
+}
+
+int wiki_check(wiki *w, char **report, err_info *e)
+{
+	store_rev_list heads = {0};
+	char *srep = NULL;
+	buf rep = BUF_INIT;
+	int n, r;
+	size_t i;
+
+	*report = NULL;
+	n = store_check(w->st, &srep, e);
+	if (n < 0)
+		return -1;
+	if (srep)
+		buf_puts(&rep, srep);
+	free(srep);
+	if (store_heads(w->st, &heads, e) < 0) {
+		buf_free(&rep);
+		return -1;
+	}
+	for (i = 0; i < heads.n; i++) {
+		r = check_links(w, &heads.v[i], &rep, e);
+		if (r < 0) {
+			store_rev_list_free(&heads);
+			buf_free(&rep);
+			return -1;
+		}
+		n += r;
+	}
+	store_rev_list_free(&heads);
+	if (rep.len)
+		*report = buf_detach(&rep);
+	return n;
+}

@@ -1,0 +1,104 @@
+/* wiki: the rules of the wiki on top of store and markdown.
+ *
+ * Owns the open database handle and decides what a save means: resolve a
+ * page name (slug or title), validate title and text, refuse a save based
+ * on a revision that is no longer head, skip a save that changes nothing,
+ * and keep the link table in step with every body (links come from the
+ * cmark-gfm parse tree, never from a regex).  Also fills a new database with
+ * the bundled sample wiki, imports Markdown files and checks consistency.
+ *
+ * Errors: -1 (or NULL) with err_info filled; ERR_USER for what the user can
+ * fix, ERR_CONFLICT for a stale base, ERR_DB for the database. */
+#ifndef DOCDAY_WIKI_H
+#define DOCDAY_WIKI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "store.h"
+
+/* The largest page body accepted (bytes). */
+#define WIKI_MAX_PAGE (32u * 1024 * 1024)
+/* The longest title accepted (bytes). */
+#define WIKI_MAX_TITLE 200
+
+typedef struct wiki wiki;
+
+enum wiki_open_flags {
+	WIKI_CREATE = 1,   /* create a missing database */
+	WIKI_SAMPLE = 2,   /* ... and fill it with the sample wiki */
+	WIKI_READONLY = 4, /* never write */
+};
+
+/* Opens the database at path.  *created (when not NULL) tells whether the
+ * file was created by this call.  Returns NULL with e set on failure. */
+wiki *wiki_open(const char *path, int flags, int *created, err_info *e);
+void wiki_close(wiki *w);
+store *wiki_store(wiki *w);
+
+/* Resolves a page name: a slug, an alias-free title, or anything that
+ * slugifies to an existing slug.  1 found, 0 not found (e set, ERR_USER,
+ * "no page named 'X'"), -1 error. */
+int wiki_find(wiki *w, const char *name, store_page *out, err_info *e);
+
+/* Checks a title: not empty after trimming, no control characters, at most
+ * WIKI_MAX_TITLE bytes, and it must slugify to something.  0 ok, -1 with e
+ * set (ERR_USER). */
+int wiki_check_title(const char *title, err_info *e);
+
+/* Checks a body: valid UTF-8, no NUL, at most WIKI_MAX_PAGE bytes. */
+int wiki_check_text(const char *text, size_t len, err_info *e);
+
+typedef struct wiki_save_req {
+	const char *name;    /* page slug or title; a new page when missing */
+	const char *title;   /* new title, or NULL: keep it / derive it */
+	int64_t base;        /* revision the text is based on; -1: current head;
+	                        0: the page must not exist yet */
+	const char *text;
+	size_t len;
+	const char *author;
+	const char *summary; /* may be NULL */
+	int64_t at_ms;       /* 0: now */
+} wiki_save_req;
+
+typedef struct wiki_save_res {
+	char *slug;       /* caller frees (wiki_save_res_clear) */
+	int64_t num;      /* the new head number (the old one when unchanged) */
+	int created;      /* the page was created */
+	int unchanged;    /* same text and title as the head: nothing saved */
+	int64_t head_num; /* on ERR_CONFLICT: the current head */
+	char *head_author; /* on ERR_CONFLICT: its author */
+} wiki_save_res;
+
+void wiki_save_res_clear(wiki_save_res *r);
+
+/* Saves a revision.  A new page takes its title from req->title, else the
+ * text's first heading, else req->name.  When base >= 0 and the head has
+ * moved, nothing is written and ERR_CONFLICT is returned with head_num and
+ * head_author filled. */
+int wiki_save(wiki *w, const wiki_save_req *req, wiki_save_res *res, err_info *e);
+
+/* Batching: between wiki_batch_begin and wiki_batch_end all saves share one
+ * write transaction (bulk import).  wiki_batch_end(w, 0) rolls back. */
+int wiki_batch_begin(wiki *w, err_info *e);
+int wiki_batch_end(wiki *w, int commit, err_info *e);
+
+/* Imports one Markdown text under the name of its file (slug from the file
+ * name without ".md", title from the first heading else the file name).
+ * An unchanged text adds no revision (res->unchanged). */
+int wiki_import_text(wiki *w, const char *file_name, const char *text, size_t len,
+                     const char *author, wiki_save_res *res, err_info *e);
+
+/* Fills the wiki with the bundled sample pages. */
+int wiki_fill_sample(wiki *w, const char *author, err_info *e);
+
+/* store_check plus: the link table matches the links of every head body.
+ * Returns the number of problems (report lines in *report, caller frees,
+ * NULL when clean) or -1. */
+int wiki_check(wiki *w, char **report, err_info *e);
+
+/* Milliseconds since the epoch. */
+int64_t wiki_now_ms(void);
+
+#endif

@@ -1,0 +1,1969 @@
+/* layout: a parsed page -> lines of styled spans at a width (see layout.h).
+ *
+ * One walk over the blocks (an iterator with enter/exit events, as in
+ * cmark's renderers) keeps a stack of containers -- block quotes, list
+ * items, footnotes -- whose markers prefix every line.  A block with inlines
+ * (paragraph, heading, table cell) is first flattened into one sanitised
+ * text with style segments, then cut into units between break opportunities
+ * (spaces, CJK boundaries, word-hyphens), then filled greedily into lines.
+ * Lines, spans and link data go into arrays owned by the layout_doc; all the
+ * lines' text lives in one block, each line NUL-terminated.
+ *
+ * Decorations (ASCII mode in brackets):
+ *   H1      text bold+underlined, then a rule of '═' ('=') across the width
+ *   H2      text bold, then a rule of '─' ('-') across the width
+ *   H3..H6  "### " .. "###### " marker, text bold; wrapped lines hang
+ *   hr      '╌' across the width ("- - -")
+ *   quote   "│ " ("> ") on every line, blank ones too
+ *   code    gutter "┆ " ("| "), text never reflowed, tabs to stops of 4
+ *           from the code's left edge; too wide -> LL_SCROLL
+ *   lists   "•", "◦", "▪" by depth ("*", "-", "+"); numbers right-aligned;
+ *           tasks "☐"/"☑" ("[ ]"/"[x]") in place of the bullet
+ *   tables  box drawing ('+', '-', '=', '|'); header row bold
+ *   images  "[image: alt]" (alt, else the file name), a link with is_image
+ *   links   the text only, underlined; a link to a missing page is followed
+ *           by a '?' marker (the old wiki convention); an empty link text
+ *           shows the URL
+ *   HTML    shown as source, dimmed; comments are hidden
+ *   notes   references "[1]", definitions "[1] text" after a rule
+ *   deep    prefixes wider than the width allows become "…" (ASCII '~')
+ *           plus the innermost markers
+ *
+ * Style-track letters (layout_to_styles), the first that applies wins:
+ *   '!' control placeholder     'm' link to a missing page
+ *   'x' external link           'l' page or fragment link
+ *   '-' rule (hr, heading rule, table border, code gutter)
+ *   '>' marker (bullets, numbers, quote bars, task boxes, heading #s)
+ *   '1'..'6' heading text of that level
+ *   'c' code   'd' dim (raw HTML)   'B' bold italic   'b' bold
+ *   'i' italic   's' strikethrough   'u' underline   'q' quoted text
+ *   '.' plain
+ * A wide character repeats its letter for both of its columns. */
+#include "layout.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "u8.h"
+
+#define MAX_WIDTH 10000
+#define TAB_STOP 4
+
+/* --- small helpers ------------------------------------------------------ */
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xrealloc(NULL, n), s, n);
+}
+
+/* Makes room for `need` elements of size `sz` in v (capacity *cap). */
+static void *vgrow(void *v, size_t *cap, size_t need, size_t sz)
+{
+	size_t c = *cap ? *cap : 16;
+
+	if (need <= *cap)
+		return v;
+	while (c < need)
+		c *= 2;
+	*cap = c;
+	return xrealloc(v, c * sz);
+}
+
+/* Appends one zeroed element to vector v (count n, capacity cap) and
+ * evaluates to its address. */
+#define VPUSH(v, n, cap)                                                            \
+	((v) = vgrow((v), &(cap), (n) + 1, sizeof *(v)),                            \
+	 memset(&(v)[(n)], 0, sizeof *(v)), &(v)[(n)++])
+
+/* A string -> int map (anchors, footnote labels, page existence). */
+typedef struct smap_ent {
+	char *key;
+	int val;
+} smap_ent;
+
+typedef struct smap {
+	smap_ent *e;
+	size_t cap, n;
+} smap;
+
+static size_t str_hash(const char *s)
+{
+	size_t h = 1469598103934665603ULL & (size_t)-1;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * (size_t)1099511628211ULL;
+	return h;
+}
+
+static smap_ent *smap_slot(smap_ent *e, size_t cap, const char *key)
+{
+	size_t i = str_hash(key) & (cap - 1);
+
+	while (e[i].key && strcmp(e[i].key, key) != 0)
+		i = (i + 1) & (cap - 1);
+	return &e[i];
+}
+
+static void smap_rehash(smap *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 64, i;
+	smap_ent *e = calloc(cap, sizeof *e);
+
+	if (!e)
+		abort();
+	for (i = 0; i < m->cap; i++)
+		if (m->e[i].key)
+			*smap_slot(e, cap, m->e[i].key) = m->e[i];
+	free(m->e);
+	m->e = e;
+	m->cap = cap;
+}
+
+/* The entry for key, or NULL when absent and !add (added with val 0). */
+static smap_ent *smap_get(smap *m, const char *key, int add)
+{
+	smap_ent *s;
+
+	if (!m->cap || (add && (m->n + 1) * 10 > m->cap * 7))
+		smap_rehash(m);
+	s = smap_slot(m->e, m->cap, key);
+	if (!s->key && add) {
+		s->key = xstrdup(key);
+		s->val = 0;
+		m->n++;
+	}
+	return s->key ? s : NULL;
+}
+
+static void smap_free(smap *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->e[i].key);
+	free(m->e);
+	memset(m, 0, sizeof *m);
+}
+
+/* --- decoration glyphs -------------------------------------------------- */
+
+enum { B_TOP, B_HEAD, B_ROW, B_BOTTOM };
+
+typedef struct glyphs {
+	const char *quote, *gutter, *h1, *h2, *hr, *ellipsis, *todo, *done;
+	const char *bullet[3];
+	const char *border[4][4]; /* left, fill, middle, right */
+	const char *vert;
+} glyphs;
+
+static const glyphs unicode_glyphs = {
+    "│", "┆", "═", "─", "╌", "…", "☐", "☑", {"•", "◦", "▪"},
+    {{"┌", "─", "┬", "┐"}, {"╞", "═", "╪", "╡"}, {"├", "─", "┼", "┤"}, {"└", "─", "┴", "┘"}},
+    "│",
+};
+
+static const glyphs ascii_glyphs = {
+    ">", "|", "=", "-", "- ", "~", "[ ]", "[x]", {"*", "-", "+"},
+    {{"+", "-", "+", "+"}, {"+", "=", "+", "+"}, {"+", "-", "+", "+"}, {"+", "-", "+", "+"}},
+    "|",
+};
+
+/* --- state -------------------------------------------------------------- */
+
+/* A styled run of the flattened inline text; atomic runs (placeholders)
+ * are never split or merged. */
+typedef struct seg {
+	uint32_t off, len, style;
+	int32_t link;
+	int atomic;
+} seg;
+
+/* A piece of text between break opportunities, with the glue before it. */
+typedef struct unit {
+	uint32_t gs, s, e; /* glue text[gs..s), unit text[s..e) */
+	int gw, w;         /* their widths */
+	int hard;          /* hard breaks just before the glue */
+} unit;
+
+/* One wrapped line of inline text. */
+typedef struct range {
+	uint32_t s, e;
+	int w;
+} range;
+
+enum { F_QUOTE, F_ITEM };
+
+/* A container whose marker prefixes lines: quote bar or item marker.  An
+ * item shows its marker on its first line and spaces below it. */
+typedef struct frame {
+	int kind;
+	char mark[80];
+	int pad, mark_w, w, cum_w; /* leading pad, marker width, total, running */
+} frame;
+
+typedef struct list_state {
+	int ordered, digits, mark_w, level;
+	long long next;
+} list_state;
+
+typedef struct ctx {
+	const layout_opts *o;
+	const glyphs *g;
+	int width, max_prefix;
+	/* the document being built */
+	buf text; /* every line's text, each NUL-terminated */
+	layout_span *spans;
+	size_t nspans, capspans;
+	layout_line *lines;
+	size_t nlines, caplines;
+	layout_link *links;
+	size_t nlinks, caplinks;
+	layout_heading *heads;
+	size_t nheads, capheads;
+	size_t line0, span0; /* where the line being built starts */
+	/* containers */
+	frame *fr;
+	size_t nfr, capfr, unused_from;
+	list_state *ls;
+	size_t nls, capls;
+	int quotes, need_blank, last_src, notes_seen, notes_def;
+	int eat_space; /* a hidden comment: drop a space that would double */
+	/* inline scratch, reused block after block */
+	buf ptext, tmp;
+	seg *segs;
+	size_t nsegs, capsegs;
+	unit *units;
+	size_t nunits, capunits;
+	range *ranges;
+	size_t nranges, capranges;
+	smap anchors, notes, exists;
+} ctx;
+
+/* The public doc plus the blocks its pointers point into. */
+typedef struct doc_priv {
+	layout_doc pub;
+	char *text;
+	layout_span *spans;
+} doc_priv;
+
+/* --- code point classes ------------------------------------------------- */
+
+static int cp_width(uint32_t cp)
+{
+	return cp >= 0x20 && cp < 0x7F ? 1 : u8_cpwidth(cp);
+}
+
+/* Ideographs, kana, Hangul, CJK punctuation and full-width forms: a line may
+ * break between two of them (UAX #14 class ID and friends). */
+static int is_cjk(uint32_t c)
+{
+	return (c >= 0x2E80 && c <= 0x2FFF) || (c >= 0x3000 && c <= 0x303F) ||
+	       (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3100 && c <= 0x31FF) ||
+	       (c >= 0x3200 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+	       (c >= 0xA960 && c <= 0xA97F) || (c >= 0xAC00 && c <= 0xD7AF) ||
+	       (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+	       (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x3FFFD);
+}
+
+static int in_list(uint32_t c, const uint32_t *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == c)
+			return 1;
+	return 0;
+}
+
+/* Kinsoku: characters that must not start a line. */
+static int no_break_before(uint32_t c)
+{
+	static const uint32_t v[] = {
+	    '!', ')', ',', '.', ':', ';', '?', ']', '}', '"', '\'', 0x00BB, 0x2019, 0x201D,
+	    0x2026, 0x2025, 0x2010, 0x2013, 0x203C, 0x2047, 0x2048, 0x2049, 0x3001, 0x3002,
+	    0x3005, 0x3009, 0x300B, 0x300D, 0x300F, 0x3011, 0x3015, 0x3017, 0x3019, 0x301B,
+	    0x301C, 0x301E, 0x301F, 0x303B, 0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063,
+	    0x3083, 0x3085, 0x3087, 0x308E, 0x3095, 0x3096, 0x309B, 0x309C, 0x309D, 0x309E,
+	    0x30A0, 0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9, 0x30C3, 0x30E3, 0x30E5, 0x30E7,
+	    0x30EE, 0x30F5, 0x30F6, 0x30FB, 0x30FC, 0x30FD, 0x30FE, 0xFF01, 0xFF09, 0xFF0C,
+	    0xFF0E, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF3D, 0xFF5D, 0xFF60, 0xFF61, 0xFF63, 0xFF64,
+	    0xFF65, 0xFF70, 0xFF9E, 0xFF9F, 0xFF05,
+	};
+
+	return in_list(c, v, sizeof v / sizeof *v) || (c >= 0x31F0 && c <= 0x31FF);
+}
+
+/* Kinsoku: characters that must not end a line. */
+static int no_break_after(uint32_t c)
+{
+	static const uint32_t v[] = {
+	    '(', '[', '{', '"', '\'', 0x00AB, 0x2018, 0x201C, 0x3008, 0x300A, 0x300C,
+	    0x300E, 0x3010, 0x3014, 0x3016, 0x3018, 0x301A, 0x301D, 0xFF08, 0xFF3B,
+	    0xFF5B, 0xFF5F, 0xFF62,
+	};
+
+	return in_list(c, v, sizeof v / sizeof *v);
+}
+
+static int is_alpha(uint32_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Whether a printable code point may go to the terminal as it is.  ZWJ and
+ * ZWNJ are kept between two visible characters outside links (emoji
+ * sequences, Indic and Persian text); everything u8_is_unsafe calls unsafe
+ * and whatever wcwidth() cannot print becomes a placeholder. */
+static int cp_safe(uint32_t cp, uint32_t prev, const char *next, size_t n, int strict)
+{
+	uint32_t nx;
+
+	if (cp == 0x200C || cp == 0x200D) {
+		if (strict || prev == 0 || prev == ' ' || n == 0)
+			return 0;
+		u8_decode(next, n, &nx);
+		return nx > ' ' && !u8_is_unsafe(nx) && cp_width(nx) > 0;
+	}
+	if (u8_is_unsafe(cp))
+		return 0;
+	return cp < 0xA0 || wcwidth((wchar_t)cp) >= 0;
+}
+
+/* --- building lines ----------------------------------------------------- */
+
+/* Appends text to the line being built, extending the last span when the
+ * style matches (placeholders always get a span of their own). */
+static void put(ctx *c, const char *s, size_t n, uint32_t style, int32_t link)
+{
+	layout_span *sp;
+
+	if (!n)
+		return;
+	if (c->nspans > c->span0 && !(style & LS_CONTROL)) {
+		sp = &c->spans[c->nspans - 1];
+		if (sp->style == style && sp->link == link) {
+			sp->len += (uint32_t)n;
+			buf_put(&c->text, s, n);
+			return;
+		}
+	}
+	sp = VPUSH(c->spans, c->nspans, c->capspans);
+	sp->off = (uint32_t)(c->text.len - c->line0);
+	sp->len = (uint32_t)n;
+	sp->style = style;
+	sp->link = link;
+	buf_put(&c->text, s, n);
+}
+
+static void put_str(ctx *c, const char *s, uint32_t style)
+{
+	put(c, s, strlen(s), style, -1);
+}
+
+static void put_spaces(ctx *c, int n, uint32_t style)
+{
+	static const char sp[] = "                                ";
+
+	while (n > 0) {
+		int k = n < 32 ? n : 32;
+
+		put(c, sp, (size_t)k, style, -1);
+		n -= k;
+	}
+}
+
+/* Repeats a glyph n times. */
+static void put_rep(ctx *c, const char *glyph, int n, uint32_t style)
+{
+	while (n-- > 0)
+		put_str(c, glyph, style);
+}
+
+/* Drops trailing spaces from the line being built. */
+static void trim_line(ctx *c)
+{
+	size_t len = c->text.len - c->line0;
+	layout_span *sp;
+
+	while (len && c->text.ptr[c->line0 + len - 1] == ' ')
+		len--;
+	buf_truncate(&c->text, c->line0 + len);
+	while (c->nspans > c->span0) {
+		sp = &c->spans[c->nspans - 1];
+		if (sp->off >= len)
+			c->nspans--;
+		else {
+			if (sp->off + sp->len > len)
+				sp->len = (uint32_t)(len - sp->off);
+			break;
+		}
+	}
+}
+
+static void note_link_line(ctx *c, int32_t link, int line)
+{
+	layout_link *l = &c->links[link];
+
+	if (l->first_line < 0)
+		l->first_line = line;
+	l->last_line = line;
+}
+
+/* Finishes the line being built. */
+static void commit(ctx *c, int src, int flags)
+{
+	layout_line *l;
+	size_t i, len;
+
+	trim_line(c);
+	len = c->text.len - c->line0;
+	l = VPUSH(c->lines, c->nlines, c->caplines);
+	l->len = len;
+	l->nspans = c->nspans - c->span0;
+	l->width = len ? (int)u8_width(c->text.ptr + c->line0, len) : 0;
+	l->src_line = src;
+	l->flags = flags | (l->width > c->width ? LL_SCROLL : 0);
+	for (i = c->span0; i < c->nspans; i++)
+		if (c->spans[i].link >= 0)
+			note_link_line(c, c->spans[i].link, (int)c->nlines - 1);
+	buf_putc(&c->text, '\0');
+	c->line0 = c->text.len;
+	c->span0 = c->nspans;
+	c->last_src = src;
+}
+
+/* --- containers and their prefixes -------------------------------------- */
+
+static int total_prefix(const ctx *c)
+{
+	return c->nfr ? c->fr[c->nfr - 1].cum_w : 0;
+}
+
+/* The first frame shown; *ell is set when an ellipsis stands for the
+ * frames before it.  Deep nesting must leave room for text. */
+static size_t first_shown(const ctx *c, int *ell)
+{
+	int total = total_prefix(c);
+	size_t i = c->nfr;
+
+	*ell = 0;
+	if (total <= c->max_prefix)
+		return 0;
+	if (c->max_prefix < 2)
+		return c->nfr;
+	*ell = 1;
+	while (i > 0 && total - (i > 1 ? c->fr[i - 2].cum_w : 0) <= c->max_prefix - 1)
+		i--;
+	return i;
+}
+
+static int prefix_width(const ctx *c)
+{
+	int ell;
+	size_t i = first_shown(c, &ell);
+
+	return total_prefix(c) - (i ? c->fr[i - 1].cum_w : 0) + ell;
+}
+
+/* Columns left for content at the current depth, at least 1. */
+static int avail_width(const ctx *c)
+{
+	int w = c->width - prefix_width(c);
+
+	return w < 1 ? 1 : w;
+}
+
+/* Writes the prefix of a line; a blank line keeps item markers unused. */
+static void put_prefix(ctx *c, int blank)
+{
+	int ell;
+	size_t i = first_shown(c, &ell);
+	frame *f;
+
+	if (ell)
+		put_str(c, c->g->ellipsis, LS_MARKER);
+	for (; i < c->nfr; i++) {
+		f = &c->fr[i];
+		if (f->kind == F_QUOTE) {
+			put_str(c, c->g->quote, LS_MARKER);
+			put_spaces(c, 1, 0);
+		} else if (i >= c->unused_from && !blank) {
+			put_spaces(c, f->pad, 0);
+			put_str(c, f->mark, LS_MARKER);
+			put_spaces(c, f->w - f->pad - f->mark_w, 0);
+		} else {
+			put_spaces(c, f->w, 0);
+		}
+	}
+	if (!blank)
+		c->unused_from = c->nfr;
+}
+
+static frame *push_frame(ctx *c, int kind, int w)
+{
+	frame *f = VPUSH(c->fr, c->nfr, c->capfr);
+
+	f->kind = kind;
+	f->w = w;
+	f->cum_w = w + (c->nfr > 1 ? c->fr[c->nfr - 2].cum_w : 0);
+	return f;
+}
+
+static void pop_frame(ctx *c)
+{
+	c->nfr--;
+	if (c->unused_from > c->nfr)
+		c->unused_from = c->nfr;
+}
+
+static void flush_blank(ctx *c)
+{
+	if (c->need_blank && c->nlines) {
+		put_prefix(c, 1);
+		commit(c, c->last_src, 0);
+	}
+	c->need_blank = 0;
+}
+
+static uint32_t base_style(const ctx *c)
+{
+	return c->quotes ? LS_QUOTE : 0;
+}
+
+/* --- flattening inlines ------------------------------------------------- */
+
+static void ptext_add(ctx *c, const char *s, size_t n, uint32_t style, int32_t link, int atomic)
+{
+	seg *g = c->nsegs ? &c->segs[c->nsegs - 1] : NULL;
+
+	if (!n)
+		return;
+	if (g && !atomic && !g->atomic && g->style == style && g->link == link)
+		g->len += (uint32_t)n;
+	else {
+		g = VPUSH(c->segs, c->nsegs, c->capsegs);
+		g->off = (uint32_t)c->ptext.len;
+		g->len = (uint32_t)n;
+		g->style = style;
+		g->link = link;
+		g->atomic = atomic;
+	}
+	buf_put(&c->ptext, s, n);
+}
+
+static void ptext_placeholder(ctx *c, uint32_t cp, uint32_t style, int32_t link)
+{
+	c->tmp.len = 0;
+	u8_placeholder(&c->tmp, cp);
+	ptext_add(c, c->tmp.ptr, c->tmp.len, style | LS_CONTROL, link, 1);
+}
+
+/* Adds a literal to the flattened text: line ends and tabs become spaces,
+ * unsafe code points become placeholders (strict: ZWJ/ZWNJ too). */
+static void add_text(ctx *c, const char *s, size_t n, uint32_t style, int32_t link, int strict)
+{
+	size_t i = 0, start = 0, len;
+	uint32_t cp, prev = 0;
+	unsigned char b;
+
+	if (c->eat_space && c->ptext.len && c->ptext.ptr[c->ptext.len - 1] == ' ')
+		while (i < n && s[i] == ' ')
+			i++;
+	c->eat_space = 0;
+	start = i;
+	while (i < n) {
+		b = (unsigned char)s[i];
+		if (b >= 0x20 && b < 0x7F) {
+			prev = b;
+			i++;
+			continue;
+		}
+		ptext_add(c, s + start, i - start, style, link, 0);
+		if (b == '\n' || b == '\t') {
+			ptext_add(c, " ", 1, style, link, 0);
+			len = 1, prev = ' ';
+		} else if ((len = u8_decode(s + i, n - i, &cp)) == 1 && cp == 0xFFFD) {
+			ptext_add(c, "\xEF\xBF\xBD", 3, style, link, 0);
+			prev = cp;
+		} else if (cp_safe(cp, prev, s + i + len, n - i - len, strict)) {
+			ptext_add(c, s + i, len, style, link, 0);
+			prev = cp;
+		} else {
+			ptext_placeholder(c, cp, style, link);
+			prev = 'X';
+		}
+		i += len;
+		start = i;
+	}
+	ptext_add(c, s + start, i - start, style, link, 0);
+}
+
+static void add_str(ctx *c, const char *s, uint32_t style, int32_t link)
+{
+	add_text(c, s, strlen(s), style, link, 1);
+}
+
+/* --- links -------------------------------------------------------------- */
+
+static int page_exists(ctx *c, const char *slug)
+{
+	smap_ent *e;
+
+	if (!c->o->page_exists)
+		return 1;
+	e = smap_get(&c->exists, slug, 1);
+	if (!e->val)
+		e->val = c->o->page_exists(c->o->ctx, slug) ? 1 : 2;
+	return e->val == 1;
+}
+
+static char *sanitized(const char *s)
+{
+	buf b = BUF_INIT;
+
+	u8_sanitize(&b, s, strlen(s), 0);
+	return buf_detach(&b);
+}
+
+/* Adds a link for url and returns its index; *style gets its look. */
+static int32_t new_link(ctx *c, const char *url, int is_image, uint32_t *style)
+{
+	layout_link *l = VPUSH(c->links, c->nlinks, c->caplinks);
+	md_target t;
+
+	l->first_line = l->last_line = -1;
+	l->is_image = is_image;
+	l->url = sanitized(url);
+	if (md_classify(url, &t) == 0) {
+		l->kind = t.kind == MD_TARGET_PAGE       ? LK_PAGE
+		          : t.kind == MD_TARGET_FRAGMENT ? LK_FRAGMENT
+		                                         : LK_EXTERNAL;
+		l->slug = t.slug;
+		l->fragment = t.fragment ? u8_slug(t.fragment) : NULL;
+		t.slug = NULL;
+		md_target_clear(&t);
+	} else {
+		l->kind = LK_PAGE;
+		l->slug = xstrdup("");
+		l->missing = 1;
+	}
+	if (is_image && l->kind == LK_PAGE) { /* a file beside the page, not a page */
+		l->kind = LK_EXTERNAL;
+		l->missing = 0;
+		free(l->slug);
+		l->slug = NULL;
+	} else if (l->kind == LK_PAGE && !l->missing && !page_exists(c, l->slug)) {
+		l->missing = 1;
+	}
+	*style = LS_UNDERLINE | (l->missing                 ? LS_LINK_MISSING
+	                         : l->kind == LK_EXTERNAL ? LS_LINK_EXTERNAL
+	                                                  : LS_LINK);
+	return (int32_t)(c->nlinks - 1);
+}
+
+/* The name shown for an image without alt text: its file name. */
+static void image_name(const char *url, buf *out)
+{
+	size_t n = strcspn(url, "?#"), i = n;
+
+	while (i > 0 && url[i - 1] != '/')
+		i--;
+	if (i == n)
+		i = 0;
+	buf_put(out, url + i, n - i);
+}
+
+static void add_image(ctx *c, md_node *n, uint32_t style, int32_t link)
+{
+	char *alt = md_plain_text(n);
+	size_t i = 0, len = strlen(alt);
+	buf name = BUF_INIT;
+
+	while (i < len && alt[i] == ' ')
+		i++;
+	add_str(c, "[image: ", style | LS_DIM | LS_MARKER, link);
+	if (i == len) {
+		image_name(md_url(n), &name);
+		add_text(c, buf_cstr(&name), name.len, style, link, 1);
+	} else {
+		add_text(c, alt, len, style, link, 1);
+	}
+	add_str(c, "]", style | LS_DIM | LS_MARKER, link);
+	buf_free(&name);
+	free(alt);
+}
+
+static int is_comment(const char *s)
+{
+	size_t n;
+
+	while (*s == ' ' || *s == '\n' || *s == '\t')
+		s++;
+	if (strncmp(s, "<!--", 4) != 0)
+		return 0;
+	n = strlen(s);
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n >= 7 && strncmp(s + n - 3, "-->", 3) == 0 && strstr(s + 4, "-->") == s + n - 3;
+}
+
+/* A footnote reference shows the number cmark-gfm gives it: the order of
+ * the labels' first references. */
+static void add_note_ref(ctx *c, const char *label, uint32_t style, int32_t link)
+{
+	smap_ent *e = smap_get(&c->notes, label, 1);
+	char num[32];
+
+	if (!e->val)
+		e->val = ++c->notes_seen;
+	snprintf(num, sizeof num, "[%d]", e->val);
+	add_str(c, num, style | LS_MARKER, link);
+}
+
+/* --- the tree walk -------------------------------------------------------- */
+
+enum { EV_DONE, EV_ENTER, EV_EXIT };
+
+/* cmark's iterator over md_node: every node is entered and exited; set
+ * skip on enter to leave its children out. */
+typedef struct walk {
+	md_node *root, *node;
+	int ev, skip;
+} walk;
+
+static void walk_init(walk *w, md_node *root)
+{
+	memset(w, 0, sizeof *w);
+	w->root = root;
+}
+
+static int walk_next(walk *w)
+{
+	md_node *n;
+
+	if (!w->node) {
+		w->node = w->root;
+		return w->ev = w->root ? EV_ENTER : EV_DONE;
+	}
+	if (w->ev == EV_ENTER) {
+		n = w->skip ? NULL : md_first_child(w->node);
+		w->skip = 0;
+		if (n) {
+			w->node = n;
+			return EV_ENTER;
+		}
+		return w->ev = EV_EXIT;
+	}
+	if (w->ev == EV_DONE || w->node == w->root)
+		return w->ev = EV_DONE;
+	if ((n = md_next(w->node))) {
+		w->node = n;
+		return w->ev = EV_ENTER;
+	}
+	w->node = md_parent(w->node);
+	return w->ev = EV_EXIT;
+}
+
+/* The inline state while flattening one block. */
+typedef struct inl {
+	int emph, strong, strike;
+	int32_t link;
+	uint32_t link_style;
+	size_t link_start;
+	md_node *link_node;
+} inl;
+
+static uint32_t inl_style(const inl *s, uint32_t base)
+{
+	return base | (s->emph ? LS_ITALIC : 0) | (s->strong ? LS_BOLD : 0) |
+	       (s->strike ? LS_STRIKE : 0) | (s->link >= 0 ? s->link_style : 0);
+}
+
+static void link_exit(ctx *c, inl *s, md_node *n, uint32_t base)
+{
+	uint32_t style = inl_style(s, base);
+
+	if (c->ptext.len == s->link_start)
+		add_str(c, *md_url(n) ? md_url(n) : "link", style, s->link);
+	if (s->link_style & LS_LINK_MISSING)
+		add_str(c, "?", style | LS_MARKER, s->link);
+	s->link = -1;
+}
+
+static void inline_enter(ctx *c, walk *w, inl *s, md_node *n, uint32_t base)
+{
+	uint32_t style = inl_style(s, base);
+	const char *lit = md_literal(n);
+
+	switch (md_node_type(n)) {
+	case MD_TEXT: add_text(c, lit, strlen(lit), style, s->link, s->link >= 0); break;
+	case MD_SOFTBREAK: ptext_add(c, " ", 1, style, s->link, 0); break;
+	case MD_LINEBREAK: ptext_add(c, "\n", 1, style, s->link, 0); break;
+	case MD_CODE: add_text(c, lit, strlen(lit), style | LS_CODE, s->link, 1); break;
+	case MD_HTML_INLINE:
+		if (!is_comment(lit))
+			add_text(c, lit, strlen(lit), style | LS_DIM, s->link, 1);
+		else
+			c->eat_space = 1;
+		break;
+	case MD_EMPH: s->emph++; break;
+	case MD_STRONG: s->strong++; break;
+	case MD_STRIKETHROUGH: s->strike++; break;
+	case MD_LINK:
+		if (s->link < 0) {
+			s->link = new_link(c, md_url(n), 0, &s->link_style);
+			s->link_start = c->ptext.len;
+			s->link_node = n;
+		}
+		break;
+	case MD_IMAGE:
+		if (s->link >= 0) {
+			add_image(c, n, style, s->link);
+		} else {
+			uint32_t ls;
+			int32_t l = new_link(c, md_url(n), 1, &ls);
+
+			add_image(c, n, style | ls, l);
+		}
+		w->skip = 1;
+		break;
+	case MD_FOOTNOTE_REF: add_note_ref(c, lit, style, s->link); break;
+	default: break;
+	}
+}
+
+static void inline_exit(ctx *c, inl *s, md_node *n, uint32_t base)
+{
+	switch (md_node_type(n)) {
+	case MD_EMPH: s->emph--; break;
+	case MD_STRONG: s->strong--; break;
+	case MD_STRIKETHROUGH: s->strike--; break;
+	case MD_LINK:
+		if (s->link >= 0 && s->link_node == n)
+			link_exit(c, s, n, base);
+		break;
+	default: break;
+	}
+}
+
+/* Flattens the inlines under n into c->ptext / c->segs (appending). */
+static void collect(ctx *c, md_node *n, uint32_t base)
+{
+	walk w;
+	inl s = {0, 0, 0, -1, 0, 0, NULL};
+	int ev;
+
+	walk_init(&w, n);
+	while ((ev = walk_next(&w)) != EV_DONE) {
+		if (w.node == n)
+			continue;
+		if (ev == EV_ENTER)
+			inline_enter(c, &w, &s, w.node, base);
+		else
+			inline_exit(c, &s, w.node, base);
+	}
+}
+
+static void ptext_reset(ctx *c)
+{
+	c->ptext.len = 0;
+	if (c->ptext.ptr)
+		c->ptext.ptr[0] = '\0';
+	c->nsegs = 0;
+	c->eat_space = 0;
+	c->nunits = 0;
+	c->nranges = 0;
+}
+
+/* --- grapheme clusters and units ----------------------------------------- */
+
+/* The segment holding byte i (segs cover ptext without gaps). */
+static size_t seg_at(const ctx *c, size_t i)
+{
+	size_t lo = 0, hi = c->nsegs;
+
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (c->segs[mid].off <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int is_ri(uint32_t c)
+{
+	return c >= 0x1F1E6 && c <= 0x1F1FF;
+}
+
+/* The segment of byte j, searching forward from k. */
+static size_t seg_from(const ctx *c, size_t k, size_t j)
+{
+	while (k + 1 < c->nsegs && c->segs[k].off + c->segs[k].len <= j)
+		k++;
+	return k;
+}
+
+/* The grapheme cluster starting at text[i] (before end): returns its end,
+ * its width and its first code point.  *k tracks the segment of i.  A base
+ * keeps its combining marks, variation selectors, emoji modifiers, ZWJ
+ * sequences and regional-indicator pairs; a placeholder is one cluster. */
+static size_t cluster(const ctx *c, size_t i, size_t end, size_t *k, int *w, uint32_t *cp)
+{
+	const char *t = c->ptext.ptr;
+	size_t j, len, segend;
+	uint32_t x;
+	int ri;
+
+	while (c->segs[*k].off + c->segs[*k].len <= i)
+		(*k)++;
+	segend = c->segs[*k].off + c->segs[*k].len;
+	if (c->segs[*k].atomic) {
+		*w = (int)u8_width(t + i, segend - i);
+		*cp = 'X';
+		return segend;
+	}
+	j = i + u8_decode(t + i, end - i, cp);
+	*w = cp_width(*cp);
+	if (*cp == ' ' || *cp == '\n')
+		return j;
+	ri = is_ri(*cp);
+	while (j < end && !c->segs[seg_from(c, *k, j)].atomic) {
+		len = u8_decode(t + j, end - j, &x);
+		if (x == 0x200D) { /* a joiner takes the next character along */
+			j += len;
+			if (j < end && !c->segs[seg_from(c, *k, j)].atomic) {
+				len = u8_decode(t + j, end - j, &x);
+				if (x > ' ' && x != 0x200D)
+					j += len, *w += cp_width(x);
+			}
+		} else if ((x >= 0x300 && u8_cpwidth(x) == 0) || (x >= 0x1F3FB && x <= 0x1F3FF)) {
+			j += len, *w += cp_width(x);
+		} else if (ri && is_ri(x)) {
+			j += len, *w += cp_width(x);
+			ri = 0;
+		} else {
+			break;
+		}
+	}
+	return j;
+}
+
+/* Whether a line may break between p1 (after p2, p3) and x (before the
+ * byte nx): between CJK characters unless kinsoku forbids, and after the
+ * hyphen of a word like "well-known" (as Python's textwrap does). */
+static int can_break(uint32_t p3, uint32_t p2, uint32_t p1, uint32_t x, unsigned char nx)
+{
+	if (!p1)
+		return 0;
+	if (is_cjk(p1) || is_cjk(x))
+		return !no_break_before(x) && !no_break_after(p1);
+	return p1 == '-' && is_alpha(p2) && is_alpha(p3) && is_alpha(x) && is_alpha(nx);
+}
+
+/* Cuts text[a..b) into units appended to c->units. */
+static void build_units(ctx *c, size_t a, size_t b)
+{
+	size_t i = a, ce, k = a < c->ptext.len ? seg_at(c, a) : 0, gs = a, cur = 0;
+	uint32_t cp, p1 = 0, p2 = 0, p3 = 0;
+	int w, gw = 0, hard = 0, open = 0, in_glue = 0;
+	unit *u;
+
+	while (i < b) {
+		ce = cluster(c, i, b, &k, &w, &cp);
+		if (cp == ' ' || cp == '\n') {
+			if (cp == '\n')
+				hard++, in_glue = 0, gw = 0;
+			else if (!in_glue)
+				in_glue = 1, gs = i, gw = w;
+			else
+				gw += w;
+			open = 0;
+			p1 = p2 = p3 = 0;
+		} else {
+			if (open && can_break(p3, p2, p1, cp, ce < b ? (unsigned char)c->ptext.ptr[ce] : 0))
+				open = 0, in_glue = 0, gw = 0;
+			if (!open) {
+				u = VPUSH(c->units, c->nunits, c->capunits);
+				u->gs = (uint32_t)(in_glue ? gs : i);
+				u->s = (uint32_t)i;
+				u->gw = gw;
+				u->hard = hard;
+				cur = c->nunits - 1;
+				hard = gw = in_glue = 0;
+				open = 1;
+			}
+			c->units[cur].e = (uint32_t)ce;
+			c->units[cur].w += w;
+			p3 = p2, p2 = p1, p1 = cp;
+		}
+		i = ce;
+	}
+}
+
+/* --- greedy filling ------------------------------------------------------ */
+
+static void add_range(ctx *c, size_t s, size_t e, int w)
+{
+	range *r = VPUSH(c->ranges, c->nranges, c->capranges);
+
+	r->s = (uint32_t)s;
+	r->e = (uint32_t)e;
+	r->w = w;
+}
+
+static int is_url_break(uint32_t cp)
+{
+	return cp == '/' || cp == '?' || cp == '&' || cp == '=' || cp == '-';
+}
+
+/* Where to cut text[s..e), a unit wider than `left` columns: after the last
+ * grapheme that fits (at least one); in a URL after its last separator
+ * that fills at least half the room, elsewhere after its last hyphen (as
+ * Python's textwrap does); never before closing punctuation when an earlier
+ * cut exists.  *w gets the chunk's width. */
+static size_t cut_point(const ctx *c, size_t s, size_t e, int left, int url, int *w)
+{
+	size_t i = s, k = seg_at(c, s), ce, fit = s, pfit = s, sep = s;
+	int cw, acc = 0, fit_w = 0, pfit_w = 0, sep_w = 0, word = 0;
+	uint32_t cp;
+
+	while (i < e) {
+		ce = cluster(c, i, e, &k, &cw, &cp);
+		if (fit > s && acc + cw > left) {
+			if (no_break_before(cp) && pfit > s)
+				fit = pfit, fit_w = pfit_w;
+			break;
+		}
+		acc += cw;
+		pfit = fit, pfit_w = fit_w;
+		fit = ce, fit_w = acc;
+		if (url ? is_url_break(cp) : cp == '-' && word)
+			sep = ce, sep_w = acc;
+		word |= cp != '-';
+		i = ce;
+	}
+	if (sep > s && sep < fit && (!url || sep_w * 2 >= left)) {
+		*w = sep_w;
+		return sep;
+	}
+	*w = fit_w;
+	return fit;
+}
+
+/* Whether text[s..e) looks like a URL. */
+static int url_like(const ctx *c, size_t s, size_t e)
+{
+	const char *t = c->ptext.ptr + s;
+	size_t i;
+
+	if (e - s > 4 && strncmp(t, "www.", 4) == 0)
+		return 1;
+	for (i = 0; i + 3 <= e - s; i++)
+		if (t[i] == ':' && t[i + 1] == '/' && t[i + 2] == '/')
+			return 1;
+	return 0;
+}
+
+/* Cuts a unit longer than a whole line.  As in Python's textwrap, its head
+ * fills the rest of the current line -- except a URL, which starts a line
+ * of its own so that its pieces end at separators. */
+static void wrap_long(ctx *c, const unit *u, int avail, int *have, size_t *ls, size_t *le,
+                      int *cw)
+{
+	size_t s = u->s, cut;
+	int rest = u->w, left = *have ? avail - *cw - u->gw : avail, w;
+	int url = url_like(c, u->s, u->e);
+
+	if (left < 1 || (*have && url)) {
+		add_range(c, *ls, *le, *cw);
+		*have = 0;
+		left = avail;
+	}
+	while (rest > left) {
+		cut = cut_point(c, s, u->e, left, url, &w);
+		if (!*have)
+			*ls = s, *cw = 0;
+		else
+			*cw += u->gw;
+		add_range(c, *ls, cut, *cw + w);
+		*have = 0;
+		rest -= w;
+		s = cut;
+		left = avail;
+	}
+	if (!*have)
+		*ls = s, *cw = rest, *have = 1;
+	else
+		*cw += u->gw + rest;
+	*le = u->e;
+}
+
+/* Fills units u0..u1 into lines of at most avail columns (c->ranges). */
+static void wrap_units(ctx *c, size_t u0, size_t u1, int avail)
+{
+	size_t k, ls = 0, le = 0;
+	int have = 0, cw = 0, h;
+	unit *u;
+
+	for (k = u0; k < u1; k++) {
+		u = &c->units[k];
+		for (h = 0; h < u->hard; h++) {
+			add_range(c, have ? ls : u->s, have ? le : u->s, have ? cw : 0);
+			have = 0;
+		}
+		if (!have && u->w <= avail) {
+			ls = u->s, le = u->e, cw = u->w, have = 1;
+		} else if (have && cw + u->gw + u->w <= avail) {
+			cw += u->gw + u->w, le = u->e;
+		} else if (u->w <= avail) {
+			add_range(c, ls, le, cw);
+			ls = u->s, le = u->e, cw = u->w;
+		} else {
+			wrap_long(c, u, avail, &have, &ls, &le, &cw);
+		}
+	}
+	if (have)
+		add_range(c, ls, le, cw);
+}
+
+/* Writes text[s..e) of the flattened inlines with their styles. */
+static void put_range(ctx *c, size_t s, size_t e)
+{
+	size_t k, a, b;
+	seg *g;
+
+	if (s >= e)
+		return;
+	for (k = seg_at(c, s); k < c->nsegs && c->segs[k].off < e; k++) {
+		g = &c->segs[k];
+		a = g->off > s ? g->off : s;
+		b = g->off + g->len < e ? g->off + g->len : e;
+		if (b > a)
+			put(c, c->ptext.ptr + a, b - a, g->style, g->link);
+	}
+}
+
+/* Wraps the flattened inlines and writes them as lines; `lead` starts the
+ * first line and its width in spaces indents the others. */
+static void emit_inlines(ctx *c, const char *lead, uint32_t lead_style, int src, int flags)
+{
+	int lead_w = lead ? (int)u8_width(lead, strlen(lead)) : 0;
+	int avail = avail_width(c) - lead_w;
+	size_t i;
+
+	build_units(c, 0, c->ptext.len);
+	wrap_units(c, 0, c->nunits, avail < 1 ? 1 : avail);
+	if (!c->nranges)
+		add_range(c, 0, 0, 0);
+	for (i = 0; i < c->nranges; i++) {
+		put_prefix(c, 0);
+		if (lead && i == 0)
+			put_str(c, lead, lead_style);
+		else
+			put_spaces(c, lead_w, 0);
+		put_range(c, c->ranges[i].s, c->ranges[i].e);
+		commit(c, src, i == 0 ? flags : 0);
+	}
+}
+
+/* --- blocks ---------------------------------------------------------------- */
+
+static void paragraph(ctx *c, md_node *n)
+{
+	ptext_reset(c);
+	collect(c, n, base_style(c));
+	emit_inlines(c, NULL, 0, md_start_line(n), 0);
+}
+
+static char *trimmed_plain(md_node *n)
+{
+	char *plain = md_plain_text(n);
+	buf b = BUF_INIT;
+	size_t s = 0, e = strlen(plain);
+
+	while (s < e && plain[s] == ' ')
+		s++;
+	while (e > s && plain[e - 1] == ' ')
+		e--;
+	u8_sanitize(&b, plain + s, e - s, 0);
+	free(plain);
+	return buf_detach(&b);
+}
+
+/* GitHub's anchors: the slug, then slug-1, slug-2 ... for repeats. */
+static char *unique_anchor(ctx *c, md_node *n)
+{
+	char *plain = md_plain_text(n), *base = u8_slug(plain);
+	buf b = BUF_INIT;
+	smap_ent *e;
+
+	free(plain);
+	buf_puts(&b, base ? base : "");
+	while (smap_get(&c->anchors, buf_cstr(&b), 0)) {
+		e = smap_get(&c->anchors, base ? base : "", 1);
+		e->val++;
+		b.len = 0;
+		buf_printf(&b, "%s-%d", base ? base : "", e->val);
+	}
+	smap_get(&c->anchors, buf_cstr(&b), 1);
+	free(base);
+	return buf_detach(&b);
+}
+
+static void heading(ctx *c, md_node *n)
+{
+	int level = md_heading_level(n), src = md_start_line(n);
+	uint32_t hs = LS_HEADING(level);
+	char lead[8] = "";
+	layout_heading *h;
+
+	if (level < 1 || level > 6)
+		level = 1, hs = LS_HEADING(1);
+	ptext_reset(c);
+	collect(c, n, base_style(c) | hs | LS_BOLD | (level == 1 ? LS_UNDERLINE : 0));
+	if (level >= 3) {
+		memset(lead, '#', (size_t)level);
+		lead[level] = ' ';
+	}
+	h = VPUSH(c->heads, c->nheads, c->capheads);
+	h->level = level;
+	h->line = (int)c->nlines;
+	h->text = trimmed_plain(n);
+	h->anchor = unique_anchor(c, n);
+	emit_inlines(c, level >= 3 ? lead : NULL, LS_MARKER | hs, src, LL_HEADING);
+	if (level <= 2) {
+		put_prefix(c, 0);
+		put_rep(c, level == 1 ? c->g->h1 : c->g->h2, avail_width(c), LS_RULE | hs);
+		commit(c, src, 0);
+	}
+}
+
+static void thematic_break(ctx *c, int src)
+{
+	put_prefix(c, 0);
+	if (c->o->ascii) {
+		int n = avail_width(c);
+
+		put_rep(c, c->g->hr, (n + 1) / 2, LS_RULE);
+	} else {
+		put_rep(c, c->g->hr, avail_width(c), LS_RULE);
+	}
+	commit(c, src, 0);
+}
+
+/* Writes one source line of a code or HTML block: tabs expand to stops
+ * counted from the block's left edge; controls become placeholders. */
+static void verbatim_line(ctx *c, const char *s, size_t n, uint32_t style)
+{
+	size_t i = 0, start = 0, len;
+	int col = 0;
+	uint32_t cp;
+
+	while (i < n) {
+		unsigned char b = (unsigned char)s[i];
+
+		if (b >= 0x20 && b < 0x7F) {
+			col++, i++;
+			continue;
+		}
+		put(c, s + start, i - start, style, -1);
+		len = u8_decode(s + i, n - i, &cp);
+		if (b == '\t') {
+			put_spaces(c, TAB_STOP - col % TAB_STOP, style);
+			col += TAB_STOP - col % TAB_STOP;
+		} else if (len == 1 && cp == 0xFFFD) {
+			put(c, "\xEF\xBF\xBD", 3, style, -1);
+			col++;
+		} else if (cp_safe(cp, 'X', s + i + len, n - i - len, 0)) {
+			put(c, s + i, len, style, -1);
+			col += cp_width(cp);
+		} else {
+			c->tmp.len = 0;
+			u8_placeholder(&c->tmp, cp);
+			put(c, c->tmp.ptr, c->tmp.len, style | LS_CONTROL, -1);
+			col += (int)u8_width(c->tmp.ptr, c->tmp.len);
+		}
+		i += len;
+		start = i;
+	}
+	put(c, s + start, i - start, style, -1);
+}
+
+/* Code and HTML blocks: one source line, one layout line. */
+static void verbatim(ctx *c, md_node *n, int code)
+{
+	const char *lit = md_literal(n), *p = lit, *nl;
+	size_t len = strlen(lit), count = 0, i;
+	int src = md_start_line(n), off;
+	uint32_t style = base_style(c) | (code ? LS_CODE : LS_DIM);
+
+	if (len && lit[len - 1] == '\n')
+		len--;
+	for (i = 0; i < len; i++)
+		count += lit[i] == '\n';
+	count++;
+	off = code && md_end_line(n) - src + 1 > (int)count ? 1 : 0;
+	for (i = 0; i < count; i++) {
+		nl = memchr(p, '\n', (size_t)(lit + len - p));
+		if (!nl)
+			nl = lit + len;
+		put_prefix(c, 0);
+		if (code) {
+			put_str(c, c->g->gutter, LS_RULE);
+			put_spaces(c, 1, 0);
+		}
+		verbatim_line(c, p, (size_t)(nl - p), style);
+		commit(c, src + off + (int)i, 0);
+		p = nl + 1;
+	}
+}
+
+/* --- tables -------------------------------------------------------------- */
+
+typedef struct cell {
+	size_t u0, u1, r0, r1;
+	int nat, longest, widest;
+} cell;
+
+typedef struct table_info {
+	int ncols, nrows, scroll;
+	cell *cells;
+	int *nat, *mn, *hm, *w;
+	int *srcs, *head;
+} table_info;
+
+/* Natural width, longest unit and widest grapheme of a cell's units. */
+static void measure_cell(ctx *c, cell *cl)
+{
+	size_t k, i, e, seg;
+	int w;
+	uint32_t cp;
+
+	for (k = cl->u0; k < cl->u1; k++) {
+		unit *u = &c->units[k];
+
+		cl->nat += (k > cl->u0 ? u->gw : 0) + u->w;
+		if (u->w > cl->longest)
+			cl->longest = u->w;
+		seg = seg_at(c, u->s);
+		for (i = u->s, e = u->e; i < e;) {
+			i = cluster(c, i, e, &seg, &w, &cp);
+			if (w > cl->widest)
+				cl->widest = w;
+		}
+	}
+}
+
+/* Shares `extra` columns among n columns in proportion to want[i]. */
+static void share(int *w, const int *want, int n, int extra)
+{
+	long long total = 0;
+	int i, given = 0, g;
+
+	for (i = 0; i < n; i++)
+		total += want[i];
+	if (total <= 0 || extra <= 0)
+		return;
+	if (extra >= total) {
+		for (i = 0; i < n; i++)
+			w[i] += want[i];
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		g = (int)((long long)extra * want[i] / total);
+		w[i] += g;
+		given += g;
+	}
+	for (i = 0; given < extra; i = (i + 1) % n) {
+		if (want[i] > 0) {
+			w[i]++;
+			given++;
+		}
+	}
+}
+
+/* Column widths for the room left by borders: natural widths when they
+ * fit; else every column's longest word plus a share of the rest; else
+ * narrower still, cutting words; when not even that fits, natural widths
+ * and horizontal scrolling. */
+static void table_widths(table_info *t, int room)
+{
+	int i, n = t->ncols, sum_nat = 0, sum_mn = 0, sum_hm = 0;
+	int *want = calloc((size_t)n + 1, sizeof *want);
+
+	if (!want)
+		abort();
+	for (i = 0; i < n; i++) {
+		sum_nat += t->nat[i];
+		t->mn[i] = t->mn[i] < t->nat[i] ? t->mn[i] : t->nat[i];
+		sum_mn += t->mn[i];
+		sum_hm += t->hm[i];
+	}
+	if (sum_nat <= room || sum_hm > room) {
+		memcpy(t->w, t->nat, (size_t)n * sizeof *t->w);
+		t->scroll = sum_nat > room;
+	} else if (sum_mn <= room) {
+		for (i = 0; i < n; i++)
+			t->w[i] = t->mn[i], want[i] = t->nat[i] - t->mn[i];
+		share(t->w, want, n, room - sum_mn);
+	} else {
+		for (i = 0; i < n; i++)
+			t->w[i] = t->hm[i], want[i] = t->mn[i] - t->hm[i];
+		share(t->w, want, n, room - sum_hm);
+	}
+	free(want);
+}
+
+static void table_border(ctx *c, const table_info *t, int kind, int src, int flags)
+{
+	const char *const *b = c->g->border[kind];
+	int i;
+
+	put_prefix(c, 0);
+	for (i = 0; i < t->ncols; i++) {
+		put_str(c, i ? b[2] : b[0], LS_RULE);
+		put_rep(c, b[1], t->w[i] + 2, LS_RULE);
+	}
+	put_str(c, b[3], LS_RULE);
+	commit(c, src, flags);
+}
+
+static void table_row(ctx *c, md_node *tn, const table_info *t, int r, int flags)
+{
+	size_t h = 0, k;
+	int i, pad, left;
+	cell *cl;
+	range *rg;
+
+	for (i = 0; i < t->ncols; i++) {
+		cl = &t->cells[(size_t)r * (size_t)t->ncols + (size_t)i];
+		if (cl->r1 - cl->r0 > h)
+			h = cl->r1 - cl->r0;
+	}
+	for (k = 0; k < (h ? h : 1); k++) {
+		put_prefix(c, 0);
+		for (i = 0; i < t->ncols; i++) {
+			cl = &t->cells[(size_t)r * (size_t)t->ncols + (size_t)i];
+			rg = k < cl->r1 - cl->r0 ? &c->ranges[cl->r0 + k] : NULL;
+			pad = t->w[i] - (rg ? rg->w : 0);
+			pad = pad < 0 ? 0 : pad;
+			switch (md_table_align(tn, i)) {
+			case MD_ALIGN_RIGHT: left = pad; break;
+			case MD_ALIGN_CENTER: left = pad / 2; break;
+			default: left = 0; break;
+			}
+			put_str(c, c->g->vert, LS_RULE);
+			put_spaces(c, 1 + left, 0);
+			if (rg)
+				put_range(c, rg->s, rg->e);
+			put_spaces(c, pad - left + 1, 0);
+		}
+		put_str(c, c->g->vert, LS_RULE);
+		commit(c, t->srcs[r], flags);
+	}
+}
+
+/* Flattens every cell into ptext and measures the columns. */
+static void table_collect(ctx *c, md_node *tn, table_info *t)
+{
+	md_node *row, *cn;
+	int r = 0, i;
+	cell *cl;
+
+	ptext_reset(c);
+	for (row = md_first_child(tn); row && r < t->nrows; row = md_next(row), r++) {
+		t->srcs[r] = md_start_line(row);
+		t->head[r] = md_table_row_is_header(row);
+		for (cn = md_first_child(row), i = 0; cn && i < t->ncols; cn = md_next(cn), i++) {
+			size_t a = c->ptext.len;
+
+			cl = &t->cells[(size_t)r * (size_t)t->ncols + (size_t)i];
+			collect(c, cn, base_style(c) | (t->head[r] ? LS_BOLD : 0));
+			cl->u0 = c->nunits;
+			build_units(c, a, c->ptext.len);
+			cl->u1 = c->nunits;
+			measure_cell(c, cl);
+			if (cl->nat > t->nat[i])
+				t->nat[i] = cl->nat;
+			if (cl->longest > t->mn[i])
+				t->mn[i] = cl->longest;
+			if (cl->widest > t->hm[i])
+				t->hm[i] = cl->widest;
+		}
+	}
+}
+
+static void table_emit(ctx *c, md_node *tn, table_info *t)
+{
+	int r, i, tall = 0, flags;
+	cell *cl;
+
+	for (r = 0; r < t->nrows; r++) {
+		for (i = 0; i < t->ncols; i++) {
+			cl = &t->cells[(size_t)r * (size_t)t->ncols + (size_t)i];
+			cl->r0 = c->nranges;
+			wrap_units(c, cl->u0, cl->u1, t->w[i] > 0 ? t->w[i] : 1);
+			cl->r1 = c->nranges;
+			if (!t->head[r] && cl->r1 - cl->r0 > 1)
+				tall = 1;
+		}
+	}
+	flags = t->scroll ? LL_SCROLL : 0;
+	table_border(c, t, B_TOP, t->srcs[0], flags);
+	for (r = 0; r < t->nrows; r++) {
+		if (r > 0 && t->head[r - 1] && !t->head[r])
+			table_border(c, t, B_HEAD, t->srcs[r - 1], flags);
+		else if (r > 0 && tall)
+			table_border(c, t, B_ROW, t->srcs[r - 1], flags);
+		table_row(c, tn, t, r, flags);
+	}
+	table_border(c, t, B_BOTTOM, t->srcs[t->nrows - 1], flags);
+}
+
+static void table(ctx *c, md_node *tn)
+{
+	table_info t;
+	md_node *row;
+	size_t nc;
+
+	memset(&t, 0, sizeof t);
+	t.ncols = md_table_columns(tn);
+	for (row = md_first_child(tn); row; row = md_next(row))
+		t.nrows++;
+	if (t.ncols < 1 || t.nrows < 1)
+		return;
+	nc = (size_t)t.ncols;
+	t.cells = calloc((size_t)t.nrows * nc, sizeof *t.cells);
+	t.nat = calloc(nc * 4, sizeof(int));
+	t.srcs = calloc((size_t)t.nrows * 2, sizeof(int));
+	if (!t.cells || !t.nat || !t.srcs)
+		abort();
+	t.mn = t.nat + nc;
+	t.hm = t.mn + nc;
+	t.w = t.hm + nc;
+	t.head = t.srcs + t.nrows;
+	table_collect(c, tn, &t);
+	table_widths(&t, avail_width(c) - 3 * t.ncols - 1);
+	table_emit(c, tn, &t);
+	free(t.cells);
+	free(t.nat);
+	free(t.srcs);
+}
+
+/* --- lists, items, quotes, notes ----------------------------------------- */
+
+static int digits(long long v)
+{
+	int d = 1;
+
+	if (v < 0)
+		v = -v, d++;
+	while (v >= 10)
+		v /= 10, d++;
+	return d;
+}
+
+static int str_w(const char *s)
+{
+	return (int)u8_width(s, strlen(s));
+}
+
+static void list_enter(ctx *c, md_node *n)
+{
+	list_state *l = VPUSH(c->ls, c->nls, c->capls);
+	md_node *it;
+	long long count = 0;
+	int task = 0, box = str_w(c->g->todo);
+	size_t i;
+
+	for (it = md_first_child(n); it; it = md_next(it)) {
+		count++;
+		task |= md_task_state(it) != 0;
+	}
+	l->ordered = md_list_type(n) == MD_LIST_ORDERED;
+	l->next = md_list_start(n);
+	for (i = 0; i + 1 < c->nls; i++)
+		l->level += !c->ls[i].ordered;
+	if (l->ordered) {
+		l->digits = digits(l->next + (count ? count - 1 : 0));
+		l->mark_w = l->digits + 1 + (task ? box + 1 : 0) + 1;
+	} else {
+		l->mark_w = (task && box > 1 ? box : 1) + 1;
+	}
+}
+
+static void item_enter(ctx *c, md_node *n)
+{
+	list_state *l = &c->ls[c->nls - 1];
+	int task = md_task_state(n);
+	const char *box = task == 2 ? c->g->done : c->g->todo;
+	frame *f = push_frame(c, F_ITEM, l->mark_w);
+
+	if (l->ordered) {
+		snprintf(f->mark, sizeof f->mark, "%lld.%s%s", l->next, task ? " " : "",
+		         task ? box : "");
+		f->pad = l->digits - digits(l->next);
+		l->next++;
+	} else {
+		snprintf(f->mark, sizeof f->mark, "%s", task ? box : c->g->bullet[l->level % 3]);
+	}
+	f->mark_w = str_w(f->mark);
+}
+
+static void note_enter(ctx *c, md_node *n)
+{
+	frame *f;
+	char mark[32];
+
+	if (!c->notes_def++) {
+		thematic_break(c, md_start_line(n));
+		put_prefix(c, 1);
+		commit(c, md_start_line(n), 0);
+	}
+	snprintf(mark, sizeof mark, "[%d]", c->notes_def);
+	f = push_frame(c, F_ITEM, str_w(mark) + 1);
+	snprintf(f->mark, sizeof f->mark, "%s", mark);
+	f->mark_w = str_w(mark);
+}
+
+/* An item or note that ends without a line shows its marker alone. */
+static void item_exit(ctx *c, md_node *n)
+{
+	if (c->unused_from < c->nfr) {
+		put_prefix(c, 0);
+		commit(c, md_start_line(n), 0);
+	}
+	pop_frame(c);
+}
+
+/* Blocks in a tight list are not separated by blank lines. */
+static int tight(md_node *n)
+{
+	md_node *p = md_parent(n);
+
+	if (md_node_type(n) == MD_ITEM)
+		return md_list_tight(p);
+	return md_node_type(p) == MD_ITEM && md_list_tight(md_parent(p));
+}
+
+static void block_enter(ctx *c, walk *w, md_node *n)
+{
+	enum md_type t = md_node_type(n);
+
+	if (t == MD_HTML_BLOCK && is_comment(md_literal(n)))
+		return;
+	if (t != MD_DOCUMENT)
+		flush_blank(c);
+	switch (t) {
+	case MD_BLOCK_QUOTE:
+		push_frame(c, F_QUOTE, str_w(c->g->quote) + 1);
+		c->quotes++;
+		break;
+	case MD_LIST: list_enter(c, n); break;
+	case MD_ITEM: item_enter(c, n); break;
+	case MD_FOOTNOTE_DEF: note_enter(c, n); break;
+	case MD_PARAGRAPH: paragraph(c, n); break;
+	case MD_HEADING: heading(c, n); break;
+	case MD_CODE_BLOCK: verbatim(c, n, 1); break;
+	case MD_HTML_BLOCK: verbatim(c, n, 0); break;
+	case MD_THEMATIC_BREAK: thematic_break(c, md_start_line(n)); break;
+	case MD_TABLE: table(c, n); break;
+	default: return;
+	}
+	w->skip = t == MD_PARAGRAPH || t == MD_HEADING || t == MD_TABLE;
+}
+
+static void block_exit(ctx *c, md_node *n)
+{
+	enum md_type t = md_node_type(n);
+
+	switch (t) {
+	case MD_DOCUMENT: return;
+	case MD_BLOCK_QUOTE:
+		pop_frame(c);
+		c->quotes--;
+		break;
+	case MD_LIST: c->nls--; break;
+	case MD_ITEM:
+	case MD_FOOTNOTE_DEF: item_exit(c, n); break;
+	case MD_HTML_BLOCK:
+		if (is_comment(md_literal(n)))
+			return;
+		break;
+	default: break;
+	}
+	c->need_blank = !tight(n);
+}
+
+/* --- the whole document ------------------------------------------------- */
+
+static void ctx_free(ctx *c)
+{
+	buf_free(&c->ptext);
+	buf_free(&c->tmp);
+	free(c->segs);
+	free(c->units);
+	free(c->ranges);
+	free(c->fr);
+	free(c->ls);
+	smap_free(&c->anchors);
+	smap_free(&c->notes);
+	smap_free(&c->exists);
+}
+
+/* Hands the arrays to a doc, pointing each line into the shared blocks. */
+static layout_doc *finish(ctx *c)
+{
+	doc_priv *d = calloc(1, sizeof *d);
+	size_t i, toff = 0, soff = 0;
+
+	if (!d)
+		abort();
+	d->text = buf_detach(&c->text);
+	d->spans = c->spans;
+	for (i = 0; i < c->nlines; i++) {
+		layout_line *l = &c->lines[i];
+
+		l->text = d->text + toff;
+		l->spans = l->nspans ? d->spans + soff : NULL;
+		toff += l->len + 1;
+		soff += l->nspans;
+	}
+	d->pub.lines = c->lines;
+	d->pub.nlines = c->nlines;
+	d->pub.links = c->links;
+	d->pub.nlinks = c->nlinks;
+	d->pub.headings = c->heads;
+	d->pub.nheadings = c->nheads;
+	d->pub.width = c->width;
+	return &d->pub;
+}
+
+layout_doc *layout_render(const md_doc *doc, const layout_opts *opts, err_info *e)
+{
+	ctx c;
+	walk w;
+	int ev, min_text;
+
+	if (!opts || opts->width < 1 || opts->width > MAX_WIDTH) {
+		err_set(e, ERR_USAGE, "layout width must be between 1 and %d", MAX_WIDTH);
+		return NULL;
+	}
+	memset(&c, 0, sizeof c);
+	c.o = opts;
+	c.g = opts->ascii ? &ascii_glyphs : &unicode_glyphs;
+	c.width = opts->width;
+	min_text = c.width >= 24 ? 12 : (c.width + 1) / 2;
+	c.max_prefix = c.width - min_text;
+	walk_init(&w, md_root(doc));
+	while ((ev = walk_next(&w)) != EV_DONE) {
+		if (ev == EV_ENTER)
+			block_enter(&c, &w, w.node);
+		else
+			block_exit(&c, w.node);
+	}
+	ctx_free(&c);
+	return finish(&c);
+}
+
+void layout_free(layout_doc *d)
+{
+	doc_priv *p = (doc_priv *)d;
+	size_t i;
+
+	if (!d)
+		return;
+	for (i = 0; i < d->nlinks; i++) {
+		free(d->links[i].url);
+		free(d->links[i].slug);
+		free(d->links[i].fragment);
+	}
+	for (i = 0; i < d->nheadings; i++) {
+		free(d->headings[i].text);
+		free(d->headings[i].anchor);
+	}
+	free(d->links);
+	free(d->headings);
+	free(d->lines);
+	free(p->text);
+	free(p->spans);
+	free(p);
+}
+
+size_t layout_find_src_line(const layout_doc *d, int src_line)
+{
+	size_t i;
+
+	if (!d || !d->nlines)
+		return 0;
+	for (i = 0; i < d->nlines; i++)
+		if (d->lines[i].src_line >= src_line)
+			return i;
+	return d->nlines - 1;
+}
+
+/* --- output ---------------------------------------------------------------- */
+
+void layout_to_text(const layout_doc *d, buf *out)
+{
+	size_t i;
+
+	for (i = 0; d && i < d->nlines; i++) {
+		buf_put(out, d->lines[i].text, d->lines[i].len);
+		buf_putc(out, '\n');
+	}
+}
+
+static int fg_colour(uint32_t st)
+{
+	int h = (int)LS_HEADING_LEVEL(st);
+
+	if (st & LS_CONTROL)
+		return 31;
+	if (st & LS_LINK_MISSING)
+		return 31;
+	if (st & LS_LINK_EXTERNAL)
+		return 36;
+	if (st & LS_LINK)
+		return 34;
+	if (st & (LS_MARKER | LS_RULE))
+		return 90;
+	if (h)
+		return h <= 2 ? 95 : 35;
+	if (st & LS_CODE)
+		return 32;
+	return 0;
+}
+
+static void sgr(buf *out, uint32_t st, int colour)
+{
+	int fg = colour ? fg_colour(st) : 0;
+
+	if (!st) {
+		buf_puts(out, "\033[0m");
+		return;
+	}
+	buf_puts(out, "\033[0");
+	if (st & LS_BOLD)
+		buf_puts(out, ";1");
+	if (st & LS_DIM)
+		buf_puts(out, ";2");
+	if (st & LS_ITALIC)
+		buf_puts(out, ";3");
+	if (st & LS_UNDERLINE)
+		buf_puts(out, ";4");
+	if (st & (LS_CONTROL | LS_MATCH | LS_FOCUS))
+		buf_puts(out, ";7");
+	if (st & LS_STRIKE)
+		buf_puts(out, ";9");
+	if (fg)
+		buf_printf(out, ";%d", fg);
+	buf_putc(out, 'm');
+}
+
+/* The attributes a style shows (LS_QUOTE and LS_HEADING alone show
+ * nothing in monochrome beyond their bold). */
+static uint32_t shown(uint32_t st, int colour)
+{
+	uint32_t keep = LS_BOLD | LS_DIM | LS_ITALIC | LS_UNDERLINE | LS_CONTROL | LS_MATCH |
+	                LS_FOCUS | LS_STRIKE;
+
+	return colour && fg_colour(st) ? st : st & keep;
+}
+
+void layout_to_ansi(const layout_doc *d, buf *out, int colour)
+{
+	size_t i, k;
+	uint32_t cur, st;
+
+	for (i = 0; d && i < d->nlines; i++) {
+		const layout_line *l = &d->lines[i];
+
+		cur = 0;
+		for (k = 0; k < l->nspans; k++) {
+			st = shown(l->spans[k].style, colour);
+			if (st != cur)
+				sgr(out, st, colour);
+			cur = st;
+			buf_put(out, l->text + l->spans[k].off, l->spans[k].len);
+		}
+		if (cur)
+			buf_puts(out, "\033[0m");
+		buf_putc(out, '\n');
+	}
+}
+
+static char style_letter(uint32_t st)
+{
+	int h = (int)LS_HEADING_LEVEL(st);
+
+	if (st & LS_CONTROL)
+		return '!';
+	if (st & LS_LINK_MISSING)
+		return 'm';
+	if (st & LS_LINK_EXTERNAL)
+		return 'x';
+	if (st & LS_LINK)
+		return 'l';
+	if (st & LS_RULE)
+		return '-';
+	if (st & LS_MARKER)
+		return '>';
+	if (h)
+		return (char)('0' + h);
+	if (st & LS_CODE)
+		return 'c';
+	if (st & LS_DIM)
+		return 'd';
+	if ((st & LS_BOLD) && (st & LS_ITALIC))
+		return 'B';
+	if (st & LS_BOLD)
+		return 'b';
+	if (st & LS_ITALIC)
+		return 'i';
+	if (st & LS_STRIKE)
+		return 's';
+	if (st & LS_UNDERLINE)
+		return 'u';
+	if (st & LS_QUOTE)
+		return 'q';
+	return '.';
+}
+
+void layout_to_styles(const layout_doc *d, buf *out)
+{
+	size_t i, k, j, len;
+	uint32_t cp;
+	int w;
+
+	for (i = 0; d && i < d->nlines; i++) {
+		const layout_line *l = &d->lines[i];
+
+		for (k = 0; k < l->nspans; k++) {
+			const layout_span *sp = &l->spans[k];
+			char ch = style_letter(sp->style);
+
+			for (j = 0; j < sp->len; j += len) {
+				len = u8_decode(l->text + sp->off + j, sp->len - j, &cp);
+				for (w = cp_width(cp); w > 0; w--)
+					buf_putc(out, ch);
+			}
+		}
+		buf_putc(out, '\n');
+	}
+}

@@ -1,0 +1,71 @@
+/* Unit tests of u8: decoding, validation, widths, sanitising, slugs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "u8.h"
+
+static void slug_is(const char *title, const char *want)
+{
+	char *s = u8_slug(title), name[160];
+
+	snprintf(name, sizeof name, "slug of \"%s\"", title);
+	STREQ(s, want, name);
+	free(s);
+}
+
+static void sanitized_is(const char *in, size_t n, int keep, const char *want)
+{
+	buf b = BUF_INIT;
+
+	u8_sanitize(&b, in, n, keep);
+	STREQ(buf_cstr(&b), want, "sanitize");
+	buf_free(&b);
+}
+
+int main(void)
+{
+	uint32_t cp;
+	size_t bad = 99;
+	buf b = BUF_INIT;
+
+	u8_setlocale();
+	OK(u8_decode("\xc3\xa9", 2, &cp) == 2 && cp == 0xE9, "decode 2-byte");
+	OK(u8_decode("\xe4\xb8\xad", 3, &cp) == 3 && cp == 0x4E2D, "decode 3-byte");
+	OK(u8_decode("\xf0\x9f\x91\x8d", 4, &cp) == 4 && cp == 0x1F44D, "decode 4-byte");
+	OK(u8_decode("\xc0\xaf", 2, &cp) == 1 && cp == 0xFFFD, "overlong is invalid");
+	OK(u8_decode("\xed\xa0\x80", 3, &cp) == 1 && cp == 0xFFFD, "surrogate is invalid");
+	OK(u8_decode("\xe4\xb8", 2, &cp) == 1 && cp == 0xFFFD, "truncated is invalid");
+	OK(u8_valid("h\xc3\xa9llo", 6, NULL), "valid UTF-8");
+	OK(!u8_valid("ab\xffz", 4, &bad) && bad == 2, "invalid byte offset");
+	OK(!u8_valid("ab\0c", 4, &bad) && bad == 2, "NUL is not valid text");
+	u8_encode(&b, 0x1F600);
+	STREQ(buf_cstr(&b), "\xf0\x9f\x98\x80", "encode 4-byte");
+	buf_free(&b);
+
+	OK(u8_width("abc", 3) == 3, "ASCII width");
+	OK(u8_width("\xe4\xb8\xad\xe6\x96\x87", 6) == 4, "CJK is two columns each");
+	OK(u8_width("e\xcc\x81", 3) == 1, "combining mark is zero columns");
+
+	sanitized_is("a\x1b[2Jb", 6, 1, "a\xe2\x90\x9b[2Jb");
+	sanitized_is("a\rb\bc", 5, 1, "a\xe2\x90\x8d" "b\xe2\x90\x88" "c");
+	sanitized_is("x\ny\tz", 5, 1, "x\ny\tz");
+	sanitized_is("x\ny", 3, 0, "x\xe2\x90\x8ay");
+	sanitized_is("\x7f", 1, 1, "\xe2\x90\xa1");
+	sanitized_is("\xc2\x9b", 2, 1, "<U+009B>");
+	sanitized_is("ab\xe2\x80\xae" "cd", 7, 1, "ab<U+202E>cd");
+	sanitized_is("bad\xff!", 5, 1, "bad\xef\xbf\xbd!");
+
+	slug_is("Getting Started", "getting-started");
+	slug_is("  Differences from CPython!  ", "differences-from-cpython");
+	slug_is("Über Straße", "über-straße");
+	slug_is("中文 页面", "中文-页面");
+	slug_is("a--b__c", "a-b-c");
+	slug_is("Talks & Papers (2024)", "talks-papers-2024");
+	slug_is("../../etc/passwd", "etc-passwd");
+	slug_is("!!!", NULL);
+	slug_is("", NULL);
+	OK(u8_is_slug("getting-started"), "a slug is a slug");
+	OK(!u8_is_slug("Getting Started"), "a title is not a slug");
+	return tap_done();
+}
