@@ -19,7 +19,12 @@
 
 #include "buf.h"
 #include "err.h"
+#include <sys/ioctl.h>
+
+#include "layout.h"
+#include "markdown.h"
 #include "u8.h"
+#include "ui.h"
 #include "wiki.h"
 
 /* How a command opens the database. */
@@ -854,6 +859,150 @@ out:
 	return rc;
 }
 
+/* --- show and view ------------------------------------------------------- */
+
+static int exists_cb(void *ctx, const char *slug)
+{
+	store_page p = {0};
+	int r = store_page_get(wiki_store(ctx), slug, &p, NULL);
+
+	r = r == 1 && !p.deleted;
+	store_page_clear(&p);
+	return r;
+}
+
+static int term_width(void)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (cols && atoi(cols) > 0)
+		return atoi(cols);
+	return 80;
+}
+
+/* Lays a text out and prints it: ANSI styles when colour says so. */
+static int render(struct cli_ctx *c, const char *text, size_t len, int width, int ansi)
+{
+	layout_opts lo = {0};
+	layout_doc *lay;
+	md_doc *md;
+	buf out = BUF_INIT;
+
+	md = md_parse(text, len, MD_FOOTNOTES, &c->err);
+	if (!md)
+		return fail(c);
+	lo.width = width;
+	if (c->w) {
+		lo.page_exists = exists_cb;
+		lo.ctx = c->w;
+	}
+	lay = layout_render(md, &lo, &c->err);
+	if (!lay) {
+		md_free(md);
+		return fail(c);
+	}
+	if (ansi)
+		layout_to_ansi(lay, &out, c->color);
+	else
+		layout_to_text(lay, &out);
+	fwrite(buf_cstr(&out), 1, out.len, stdout);
+	buf_free(&out);
+	layout_free(lay);
+	md_free(md);
+	return 0;
+}
+
+/* --width and --color shared by show and view; sets *width and *ansi. */
+static int render_opts(struct cli_ctx *c, const char *w, const char *color, int *width,
+                       int *ansi)
+{
+	int64_t n = 0;
+	int rc;
+
+	*width = term_width();
+	if (w) {
+		if ((rc = parse_num(c, w, "--width", 1, &n)))
+			return rc;
+		*width = n > 10000 ? 10000 : (int)n;
+	}
+	*ansi = c->out_tty && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
+	if (color && strcmp(color, "always") == 0)
+		*ansi = 1, c->color = !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
+	else if (color && strcmp(color, "never") == 0)
+		*ansi = 0, c->color = 0;
+	else if (color && strcmp(color, "auto") != 0)
+		return usage_error(c, "--color takes always, never or auto, not '%s'", color);
+	return 0;
+}
+
+static int cmd_show(struct cli_ctx *c, int argc, char **argv)
+{
+	const char *w = NULL, *rev = NULL, *color = NULL;
+	struct opt opts[] = {
+	    {"width", 'w', 1, &w}, {"rev", 'r', 1, &rev}, {"color", 0, 1, &color}, {0}};
+	store_page p = {0};
+	store_rev r = {0};
+	int64_t num = 0;
+	int n, rc, width, ansi, found;
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 0, 1)))
+		return rc;
+	if ((rc = render_opts(c, w, color, &width, &ansi)))
+		return rc;
+	if (rev && (rc = parse_num(c, rev, "--rev", 1, &num)))
+		return rc;
+	if ((rc = open_wiki(c, OPEN_SAMPLE)) || (rc = find_page(c, n ? argv[0] : "home", &p)))
+		return rc;
+	found = store_rev_get(wiki_store(c->w), p.id, num, &r, &c->err);
+	if (found == 1)
+		rc = render(c, r.body, r.body_len, width, ansi);
+	else if (found == 0) {
+		msg("%s has no revision %lld (its head is revision %lld)", p.slug, (long long)num,
+		    (long long)p.head_num);
+		rc = ERR_USER;
+	} else
+		rc = fail(c);
+	store_rev_clear(&r);
+	store_page_clear(&p);
+	return rc;
+}
+
+static int cmd_view(struct cli_ctx *c, int argc, char **argv)
+{
+	const char *w = NULL, *color = NULL;
+	struct opt opts[] = {{"width", 'w', 1, &w}, {"color", 0, 1, &color}, {0}};
+	ui_opts uo = {0};
+	buf text = BUF_INIT;
+	int n, rc, width, ansi;
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 1, 1)))
+		return rc;
+	if ((rc = render_opts(c, w, color, &width, &ansi)))
+		return rc;
+	if (strcmp(argv[0], "-") == 0) {
+		if ((rc = read_stdin(&text)))
+			return rc;
+	} else if (read_file(argv[0], &text, &c->err) < 0) {
+		return fail(c);
+	}
+	if (!c->out_tty || w) {
+		rc = render(c, buf_cstr(&text), text.len, width, ansi);
+		buf_free(&text);
+		return rc;
+	}
+	uo.start = argv[0];
+	uo.stdin_text = buf_cstr(&text);
+	uo.stdin_len = text.len;
+	uo.no_color = !c->color;
+	if (ui_run(&uo, &c->err) < 0)
+		rc = fail(c);
+	buf_free(&text);
+	return rc;
+}
+
 /* --- help ------------------------------------------------------------------ */
 
 static int cmd_help(struct cli_ctx *c, int argc, char **argv);
@@ -918,6 +1067,17 @@ const struct cli_command cli_commands[] = {
      "Copies the whole database to FILE while others may be using it.  FILE must\n"
      "not exist; it is written under a temporary name and renamed when complete.\n",
      cmd_backup, OPEN_SAMPLE},
+    {"show", "[PAGE] [--width N] [--rev N] [--color WHEN]", "print a page as the TUI lays it out",
+     "Renders PAGE (default home) as the terminal interface does, wrapped to --width\n"
+     "(default: the terminal's width, else 80).  Styled with ANSI when standard\n"
+     "output is a terminal or with --color=always, plain text into a pipe, with\n"
+     "--color=never or under NO_COLOR (which keeps bold and underline only).\n",
+     cmd_show, OPEN_SAMPLE},
+    {"view", "FILE.md|- [--width N]", "read a Markdown file in the pager, no database",
+     "Opens FILE (or standard input for -) in the same pager as the wiki, without a\n"
+     "database: relative links to other .md files in its folder are followed.\n"
+     "When standard output is not a terminal (or with --width) it prints like show.\n",
+     cmd_view, OPEN_NONE},
     {"help", "[COMMAND]", "show help for docday or one command",
      "Without COMMAND, the same as --help.\n", cmd_help, OPEN_NONE},
     {NULL, NULL, NULL, NULL, NULL, 0},
@@ -991,14 +1151,26 @@ static int cmd_help(struct cli_ctx *c, int argc, char **argv)
 
 /* --- main ------------------------------------------------------------------ */
 
+/* `docday [PAGE]`: the TUI on a terminal, else the page like show. */
 static int run_tui(struct cli_ctx *c, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	(void)c;
-	msg("the terminal interface is not available in this build; see 'docday --help' "
-	    "for the commands");
-	return ERR_USAGE;
+	ui_opts uo = {0};
+	int rc;
+
+	if (!c->out_tty || !isatty(STDIN_FILENO)) {
+		char *args[1] = {argc ? argv[0] : "home"};
+
+		return cmd_show(c, 1, args);
+	}
+	if ((rc = open_wiki(c, OPEN_SAMPLE)))
+		return rc;
+	uo.w = c->w;
+	uo.start = argc ? argv[0] : "home";
+	uo.label = c->db_path;
+	uo.no_color = !c->color;
+	if (ui_run(&uo, &c->err) < 0)
+		return fail(c);
+	return 0;
 }
 
 int cli_main(int argc, char **argv)

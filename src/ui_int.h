@@ -1,0 +1,167 @@
+/* ui_int: what the TUI's own files share: the ui state, the view ops table,
+ * actions and key bindings, drawing helpers.  Not for use outside ui*.c and
+ * view_*.c. */
+#ifndef DOCDAY_UI_INT_H
+#define DOCDAY_UI_INT_H
+
+#include <curses.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "layout.h"
+#include "markdown.h"
+#include "ui.h"
+
+/* Every action: its name and its help line; the help view prints them with
+ * the keys bound to each, from the same table that dispatches keys. */
+#define UI_ACTIONS(X)                                                              \
+	X(NONE, "none", "")                                                        \
+	X(DOWN, "down", "scroll down one line (N lines with a count)")             \
+	X(UP, "up", "scroll up one line")                                          \
+	X(PAGE_DOWN, "page-down", "scroll down one screen")                        \
+	X(PAGE_UP, "page-up", "scroll up one screen")                              \
+	X(HALF_DOWN, "half-down", "scroll down half a screen")                     \
+	X(HALF_UP, "half-up", "scroll up half a screen")                           \
+	X(TOP, "top", "go to the top, or to line N with a count (12g)")            \
+	X(BOTTOM, "bottom", "go to the end, or to line N with a count")            \
+	X(LEFT, "left", "scroll wide lines left")                                  \
+	X(RIGHT, "right", "scroll wide lines right")                               \
+	X(FIND, "find", "search forward in the page")                              \
+	X(FIND_BACK, "find-back", "search backward in the page")                   \
+	X(FIND_NEXT, "find-next", "next match")                                    \
+	X(FIND_PREV, "find-prev", "previous match")                                \
+	X(NEXT_LINK, "next-link", "focus the next link")                           \
+	X(PREV_LINK, "prev-link", "focus the previous link")                       \
+	X(FOLLOW, "follow", "follow the focused link / open the selected entry")   \
+	X(BACK, "back", "go back to the previous page")                            \
+	X(FORWARD, "forward", "go forward again")                                  \
+	X(NEXT_HEADING, "next-heading", "jump to the next heading")                \
+	X(PREV_HEADING, "prev-heading", "jump to the previous heading")            \
+	X(OUTLINE, "outline", "the outline (table of contents) of the page")       \
+	X(OPEN, "open", "open a page by name (Tab completes)")                     \
+	X(INDEX, "index", "the index of all pages")                                \
+	X(SEARCH_WIKI, "search", "search the whole wiki")                          \
+	X(BACKLINKS, "backlinks", "the pages linking to this page")                \
+	X(RECENT, "recent", "recent changes")                                      \
+	X(SORT, "sort", "change the sort order of a list")                         \
+	X(COPY, "copy", "copy the focused link's URL to the clipboard (OSC 52)")   \
+	X(HELP, "help", "this help")                                               \
+	X(REDRAW, "redraw", "redraw the screen")                                   \
+	X(CLOSE, "close", "close this view; quit from the page")                   \
+	X(QUIT, "quit", "quit docday")
+
+enum ui_action {
+#define UI_ENUM(id, name, help) UA_##id,
+	UI_ACTIONS(UI_ENUM)
+#undef UI_ENUM
+	UA_COUNT
+};
+
+struct ui_action_info {
+	const char *name;
+	const char *help;
+};
+extern const struct ui_action_info ui_actions[UA_COUNT];
+
+/* Key codes beyond ncurses' for Alt-arrows (defined with define_key). */
+enum { UI_KEY_ALT_LEFT = KEY_MAX + 1, UI_KEY_ALT_RIGHT };
+
+struct ui_binding {
+	int key;    /* a curses key code or character */
+	int key2;   /* second key of a two-key sequence (]] [[), or 0 */
+	enum ui_action action;
+};
+extern const struct ui_binding ui_bindings[];
+
+/* Appends the display name of a key ("j", "Down", "Ctrl-L", "]]"). */
+void ui_key_name(buf *b, const struct ui_binding *k);
+
+struct ui;
+struct view;
+
+/* A view, tig-style: a static ops table and private state. */
+struct view_ops {
+	const char *name;
+	void (*draw)(struct view *v, int rows, int cols);
+	/* 1 when the action was handled. */
+	int (*handle)(struct view *v, enum ui_action a, int count);
+	/* Status line: left (what) and right (where). */
+	void (*status)(struct view *v, buf *left, buf *right);
+	/* Optional: the message line when there is no message. */
+	void (*hint)(struct view *v, buf *out);
+	void (*free)(struct view *v);
+};
+
+struct view {
+	const struct view_ops *ops;
+	void *st;
+	struct ui *ui;
+};
+
+/* A page as loaded for display. */
+struct ui_page {
+	char *name;   /* slug, or file path in file mode */
+	char *title;
+	char *body;
+	size_t len;
+	int64_t rev;  /* 0 in file mode */
+	char *author;
+	int64_t at_ms;
+};
+
+struct ui {
+	const ui_opts *opts;
+	struct view *stack[16];
+	int depth;
+	int rows, cols;
+	int color;
+	int quit;
+	buf msg;
+	int msg_error;
+};
+
+/* --- ui.c --------------------------------------------------------------- */
+void ui_message(struct ui *ui, int error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Prompts on the last line; returns the text (caller frees) or NULL when
+ * cancelled.  complete (may be NULL) appends completions of a prefix. */
+char *ui_prompt(struct ui *ui, const char *label, const char *initial,
+                void (*complete)(struct ui *ui, const char *prefix, buf *out));
+int ui_push(struct ui *ui, struct view *v);
+void ui_pop(struct ui *ui);
+struct view *ui_page_view(struct ui *ui);
+void ui_free_page(struct ui_page *p);
+int ui_load_page(struct ui *ui, const char *name, struct ui_page *p, err_info *e);
+int ui_page_exists(void *ui, const char *slug);
+/* Resolves a link of the page `from` to a page name for ui_load_page. */
+char *ui_link_target(struct ui *ui, const char *from, const layout_link *l);
+/* Curses attributes for a layout style. */
+attr_t ui_style_attr(struct ui *ui, uint32_t style, short *pair);
+/* Draws one layout line at row y from display column hscroll, at most cols
+ * columns; columns [mark_from, mark_to) get the match highlight and spans
+ * of link `focus` the focus highlight. */
+void ui_draw_line(struct ui *ui, int y, const layout_line *l, int hscroll, int cols,
+                  int focus, const int *marks, size_t nmarks);
+/* Human age of a time ("3 min ago"). */
+void ui_age(buf *b, int64_t at_ms);
+void ui_complete_pages(struct ui *ui, const char *prefix, buf *out);
+
+/* --- view_page.c ---------------------------------------------------------- */
+struct view *view_page_new(struct ui *ui);
+/* Opens a page in the page view, pushing history; 0 or -1 (message shown). */
+int view_page_open(struct view *v, const char *name, int at_line, const char *find);
+/* Jumps the page view to a layout line / heading index. */
+void view_page_goto_heading(struct view *v, size_t heading);
+const layout_doc *view_page_layout(struct view *v);
+const char *view_page_name(struct view *v);
+
+/* --- view_list.c -------------------------------------------------------- */
+struct view *view_index_new(struct ui *ui);
+struct view *view_search_new(struct ui *ui, const char *query);
+struct view *view_backlinks_new(struct ui *ui, const char *slug);
+struct view *view_recent_new(struct ui *ui);
+struct view *view_outline_new(struct ui *ui);
+struct view *view_help_new(struct ui *ui);
+
+#endif

@@ -1,0 +1,484 @@
+/* view_list: one list view that serves the index, wiki search results,
+ * backlinks, recent changes, the outline and the help.  A list is rows of
+ * already-sanitised text with a target (page name, line, search text);
+ * Enter opens the target in the page view. */
+#include "ui_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store.h"
+#include "u8.h"
+
+enum list_kind { LIST_INDEX, LIST_SEARCH, LIST_BACKLINKS, LIST_RECENT, LIST_OUTLINE, LIST_HELP };
+
+struct row {
+	char *text;   /* sanitised; U+E000/U+E001 bracket highlighted parts */
+	char *target; /* page name, or NULL for a row that opens nothing */
+	int line;     /* source line / heading index to show */
+};
+
+struct list {
+	int kind;
+	char *title;
+	char *arg; /* search query, backlinks target */
+	struct row *rows;
+	size_t n, cap;
+	size_t sel, top;
+	int rows_shown;
+	int sort; /* index: 0 by title, 1 by change */
+};
+
+#define HL_OPEN "\xee\x80\x80"
+#define HL_CLOSE "\xee\x80\x81"
+
+static void add_row(struct list *l, const char *text, const char *target, int line)
+{
+	buf b = BUF_INIT;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->rows = realloc(l->rows, l->cap * sizeof *l->rows);
+		if (!l->rows)
+			abort();
+	}
+	u8_sanitize(&b, text, strlen(text), 0);
+	l->rows[l->n].text = buf_detach(&b);
+	l->rows[l->n].target = target ? strdup(target) : NULL;
+	l->rows[l->n].line = line;
+	l->n++;
+}
+
+static void clear_rows(struct list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->rows[i].text);
+		free(l->rows[i].target);
+	}
+	l->n = 0;
+	l->sel = l->top = 0;
+}
+
+static void when(buf *b, int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	char s[32];
+
+	localtime_r(&t, &tm);
+	strftime(s, sizeof s, "%Y-%m-%d %H:%M", &tm);
+	buf_puts(b, s);
+}
+
+/* --- fillers --------------------------------------------------------------- */
+
+static void fill_index(struct ui *ui, struct list *l)
+{
+	store_page_list pl = {0};
+	err_info e = {0};
+
+	clear_rows(l);
+	if (store_page_list_all(wiki_store(ui->opts->w), l->sort ? STORE_BY_CHANGE : STORE_BY_TITLE,
+	                        &pl, &e) < 0) {
+		ui_message(ui, 1, "%s", e.msg);
+		return;
+	}
+	for (size_t i = 0; i < pl.n; i++) {
+		buf b = BUF_INIT;
+
+		buf_printf(&b, "%-40s  ", pl.v[i].title);
+		when(&b, pl.v[i].last_at_ms);
+		buf_printf(&b, "  %s  (%lld)", pl.v[i].last_author ? pl.v[i].last_author : "",
+		           (long long)pl.v[i].nrevs);
+		add_row(l, buf_cstr(&b), pl.v[i].slug, 0);
+		buf_free(&b);
+	}
+	store_page_list_free(&pl);
+	free(l->title);
+	l->title = strdup(l->sort ? "Index of pages, by last change" : "Index of pages, by title");
+}
+
+static void fill_search(struct ui *ui, struct list *l)
+{
+	store_hit_list hl = {0};
+	err_info e = {0};
+
+	if (store_search(wiki_store(ui->opts->w), l->arg, HL_OPEN, HL_CLOSE, 200, &hl, &e) < 0) {
+		ui_message(ui, 1, "%s", e.msg);
+		return;
+	}
+	for (size_t i = 0; i < hl.n; i++) {
+		buf b = BUF_INIT;
+
+		buf_printf(&b, "%s: %s", hl.v[i].title, hl.v[i].snippet ? hl.v[i].snippet : "");
+		add_row(l, buf_cstr(&b), hl.v[i].slug, 0);
+		buf_free(&b);
+	}
+	ui_message(ui, 0, "%zu page%s match", hl.n, hl.n == 1 ? "" : "s");
+	store_hit_list_free(&hl);
+}
+
+/* The source line of `body` holding the first link to `slug`, trimmed. */
+static void context_line(const char *body, size_t len, const char *slug, buf *out, int *line)
+{
+	md_doc *d = md_parse(body, len, MD_FOOTNOTES, NULL);
+	md_node *n = d ? md_root(d) : NULL;
+	int want = 0, cur = 1;
+	const char *p = body, *end = body + len, *nl;
+
+	/* Walk the tree depth-first for a link naming the page. */
+	while (n && !want) {
+		if (md_node_type(n) == MD_LINK) {
+			md_target t = {0};
+
+			if (md_classify(md_url(n), &t) == 0 && t.kind == MD_TARGET_PAGE &&
+			    strcmp(t.slug, slug) == 0)
+				want = md_start_line(n) > 0 ? md_start_line(n)
+				                            : md_start_line(md_parent(n));
+			md_target_clear(&t);
+		}
+		if (md_first_child(n)) {
+			n = md_first_child(n);
+			continue;
+		}
+		while (n && !md_next(n))
+			n = md_parent(n);
+		if (n)
+			n = md_next(n);
+	}
+	md_free(d);
+	*line = want;
+	for (; p < end && cur < want; cur++) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : end;
+	}
+	nl = memchr(p, '\n', (size_t)(end - p));
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	buf_put(out, p, (nl ? (size_t)(nl - p) : (size_t)(end - p)));
+}
+
+static void fill_backlinks(struct ui *ui, struct list *l)
+{
+	store_link_list ll = {0};
+	err_info e = {0};
+
+	if (store_links_to(wiki_store(ui->opts->w), l->arg, &ll, &e) < 0) {
+		ui_message(ui, 1, "%s", e.msg);
+		return;
+	}
+	for (size_t i = 0; i < ll.n; i++) {
+		struct ui_page pg;
+		buf b = BUF_INIT;
+		int line = 0;
+
+		buf_printf(&b, "%s: ", ll.v[i].title ? ll.v[i].title : ll.v[i].slug);
+		if (ui_load_page(ui, ll.v[i].slug, &pg, NULL) == 0) {
+			context_line(pg.body, pg.len, l->arg, &b, &line);
+			ui_free_page(&pg);
+		}
+		add_row(l, buf_cstr(&b), ll.v[i].slug, line);
+		buf_free(&b);
+	}
+	if (!ll.n)
+		ui_message(ui, 0, "no page links to %s", l->arg);
+	store_link_list_free(&ll);
+}
+
+static void fill_recent(struct ui *ui, struct list *l)
+{
+	store_rev_list rl = {0};
+	err_info e = {0};
+
+	clear_rows(l);
+	if (store_rev_recent(wiki_store(ui->opts->w), 500, &rl, &e) < 0) {
+		ui_message(ui, 1, "%s", e.msg);
+		return;
+	}
+	for (size_t i = 0; i < rl.n; i++) {
+		buf b = BUF_INIT;
+
+		when(&b, rl.v[i].at_ms);
+		buf_printf(&b, "  %-28s r%-4lld %-12s %s", rl.v[i].title, (long long)rl.v[i].num,
+		           rl.v[i].author ? rl.v[i].author : "", rl.v[i].summary ? rl.v[i].summary : "");
+		add_row(l, buf_cstr(&b), rl.v[i].title, 0);
+		buf_free(&b);
+	}
+	store_rev_list_free(&rl);
+}
+
+static void fill_outline(struct ui *ui, struct list *l)
+{
+	const layout_doc *d = view_page_layout(ui_page_view(ui));
+
+	for (size_t i = 0; d && i < d->nheadings; i++) {
+		buf b = BUF_INIT;
+
+		for (int k = 1; k < d->headings[i].level; k++)
+			buf_puts(&b, "  ");
+		buf_puts(&b, d->headings[i].text);
+		add_row(l, buf_cstr(&b), NULL, (int)i);
+		buf_free(&b);
+	}
+	if (!l->n)
+		ui_message(ui, 0, "this page has no headings");
+}
+
+static void fill_help(struct list *l)
+{
+	for (int a = 1; a < UA_COUNT; a++) {
+		buf b = BUF_INIT, keys = BUF_INIT;
+
+		for (const struct ui_binding *k = ui_bindings; k->key; k++) {
+			if (k->action != (enum ui_action)a)
+				continue;
+			if (keys.len)
+				buf_puts(&keys, ", ");
+			ui_key_name(&keys, k);
+		}
+		buf_printf(&b, "%-28s %-13s %s", buf_cstr(&keys), ui_actions[a].name,
+		           ui_actions[a].help);
+		add_row(l, buf_cstr(&b), NULL, 0);
+		buf_free(&keys);
+		buf_free(&b);
+	}
+	add_row(l, "", NULL, 0);
+	add_row(l, "A number before a key repeats it or names a line: 12g goes to line 12.", NULL, 0);
+	add_row(l, "Links: [[Page Title]], [[slug|label]], [label](page) and [label](page.md).", NULL,
+	        0);
+}
+
+/* --- ops ----------------------------------------------------------------------- */
+
+static void list_draw(struct view *v, int rows, int cols)
+{
+	struct list *l = v->st;
+	size_t i;
+
+	l->rows_shown = rows;
+	if (l->sel >= l->n && l->n)
+		l->sel = l->n - 1;
+	if (l->sel < l->top)
+		l->top = l->sel;
+	if (rows > 0 && l->sel >= l->top + (size_t)rows)
+		l->top = l->sel - (size_t)rows + 1;
+	for (int y = 0; y < rows; y++) {
+		const char *p;
+		int x = 0, hl = 0;
+		uint32_t cp;
+		size_t len;
+
+		i = l->top + (size_t)y;
+		move(y, 0);
+		if (i >= l->n)
+			continue;
+		p = l->rows[i].text;
+		for (; *p && x < cols; p += len) {
+			int w;
+
+			len = u8_decode(p, strlen(p), &cp);
+			if (cp == 0xE000 || cp == 0xE001) {
+				hl = cp == 0xE000;
+				continue;
+			}
+			w = u8_cpwidth(cp);
+			if (x + w > cols)
+				break;
+			attrset((i == l->sel ? A_REVERSE : A_NORMAL) | (hl ? A_BOLD | A_UNDERLINE : 0));
+			addnstr(p, (int)len);
+			x += w;
+		}
+		attrset(i == l->sel ? A_REVERSE : A_NORMAL);
+		for (; x < cols && i == l->sel; x++)
+			addch(' ');
+		attrset(A_NORMAL);
+	}
+}
+
+static void list_open(struct view *v)
+{
+	struct list *l = v->st;
+	struct ui *ui = v->ui;
+	struct view *page = ui_page_view(ui);
+	struct row *r;
+	char *target, *find;
+	int line, kind = l->kind;
+
+	if (!l->n)
+		return;
+	r = &l->rows[l->sel];
+	if (kind == LIST_OUTLINE) {
+		line = r->line;
+		ui_pop(ui);
+		view_page_goto_heading(page, (size_t)line);
+		return;
+	}
+	if (!r->target)
+		return;
+	target = strdup(r->target);
+	find = kind == LIST_SEARCH ? strdup(l->arg) : NULL;
+	line = r->line;
+	while (ui->depth > 1)
+		ui_pop(ui); /* frees l */
+	if (find) {
+		/* Show the first word of the query found in the page. */
+		char *sp = strchr(find, ' ');
+
+		if (sp)
+			*sp = '\0';
+	}
+	view_page_open(page, target, line, find);
+	free(target);
+	free(find);
+}
+
+static int list_handle(struct view *v, enum ui_action a, int count)
+{
+	struct list *l = v->st;
+	size_t rows = l->rows_shown > 0 ? (size_t)l->rows_shown : 1;
+	size_t n = count > 0 ? (size_t)count : 1;
+
+	switch (a) {
+	case UA_DOWN:
+		l->sel = l->sel + n < l->n ? l->sel + n : (l->n ? l->n - 1 : 0);
+		return 1;
+	case UA_UP:
+		l->sel = l->sel > n ? l->sel - n : 0;
+		return 1;
+	case UA_PAGE_DOWN:
+	case UA_HALF_DOWN:
+		n = a == UA_PAGE_DOWN ? rows : (rows + 1) / 2;
+		l->sel = l->sel + n < l->n ? l->sel + n : (l->n ? l->n - 1 : 0);
+		l->top = l->top + n < l->n ? l->top + n : l->top;
+		return 1;
+	case UA_PAGE_UP:
+	case UA_HALF_UP:
+		n = a == UA_PAGE_UP ? rows : (rows + 1) / 2;
+		l->sel = l->sel > n ? l->sel - n : 0;
+		l->top = l->top > n ? l->top - n : 0;
+		return 1;
+	case UA_TOP:
+		l->sel = count > 0 ? (size_t)count - 1 : 0;
+		return 1;
+	case UA_BOTTOM:
+		l->sel = l->n ? l->n - 1 : 0;
+		return 1;
+	case UA_FOLLOW:
+		list_open(v);
+		return 1;
+	case UA_SORT:
+		if (l->kind != LIST_INDEX)
+			return 0;
+		l->sort = !l->sort;
+		fill_index(v->ui, l);
+		return 1;
+	case UA_BACK:
+		ui_pop(v->ui);
+		return 1;
+	case UA_INDEX:
+		return l->kind == LIST_INDEX;
+	case UA_HELP:
+		return l->kind == LIST_HELP;
+	case UA_RECENT:
+		return l->kind == LIST_RECENT;
+	default:
+		return 0;
+	}
+}
+
+static void list_status(struct view *v, buf *left, buf *right)
+{
+	struct list *l = v->st;
+
+	buf_printf(left, " %s", l->title);
+	buf_printf(right, "%zu/%zu ", l->n ? l->sel + 1 : 0, l->n);
+}
+
+static void list_free(struct view *v)
+{
+	struct list *l = v->st;
+
+	clear_rows(l);
+	free(l->rows);
+	free(l->title);
+	free(l->arg);
+	free(l);
+	free(v);
+}
+
+static const struct view_ops list_ops = {
+    "list", list_draw, list_handle, list_status, NULL, list_free,
+};
+
+static struct view *new_list(struct ui *ui, int kind, const char *title, const char *arg)
+{
+	struct view *v = calloc(1, sizeof *v);
+	struct list *l = calloc(1, sizeof *l);
+
+	if (!v || !l)
+		abort();
+	l->kind = kind;
+	l->title = strdup(title);
+	l->arg = arg ? strdup(arg) : NULL;
+	v->ops = &list_ops;
+	v->st = l;
+	v->ui = ui;
+	return v;
+}
+
+struct view *view_index_new(struct ui *ui)
+{
+	struct view *v = new_list(ui, LIST_INDEX, "Index", NULL);
+
+	fill_index(ui, v->st);
+	return v;
+}
+
+struct view *view_search_new(struct ui *ui, const char *query)
+{
+	buf t = BUF_INIT;
+	struct view *v;
+
+	buf_printf(&t, "Search: %s", query);
+	v = new_list(ui, LIST_SEARCH, buf_cstr(&t), query);
+	buf_free(&t);
+	fill_search(ui, v->st);
+	return v;
+}
+
+struct view *view_backlinks_new(struct ui *ui, const char *slug)
+{
+	buf t = BUF_INIT;
+	struct view *v;
+
+	buf_printf(&t, "Pages linking to %s", slug);
+	v = new_list(ui, LIST_BACKLINKS, buf_cstr(&t), slug);
+	buf_free(&t);
+	fill_backlinks(ui, v->st);
+	return v;
+}
+
+struct view *view_recent_new(struct ui *ui)
+{
+	struct view *v = new_list(ui, LIST_RECENT, "Recent changes", NULL);
+
+	fill_recent(ui, v->st);
+	return v;
+}
+
+struct view *view_outline_new(struct ui *ui)
+{
+	struct view *v = new_list(ui, LIST_OUTLINE, "Outline", NULL);
+
+	fill_outline(ui, v->st);
+	return v;
+}
+
+struct view *view_help_new(struct ui *ui)
+{
+	struct view *v = new_list(ui, LIST_HELP, "Help: keys (q closes)", NULL);
+
+	fill_help(v->st);
+	return v;
+}
