@@ -1079,7 +1079,9 @@ const struct cli_command cli_commands[] = {
      "When standard output is not a terminal (or with --width) it prints like show.\n",
      cmd_view, OPEN_NONE},
     {"help", "[COMMAND]", "show help for docday or one command",
-     "Without COMMAND, the same as --help.\n", cmd_help, OPEN_NONE},
+     "Without COMMAND, the same as --help.  'docday help keys' lists the keys of\n"
+     "the terminal interface.\n",
+     cmd_help, OPEN_NONE},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };
 
@@ -1126,7 +1128,7 @@ static void print_usage(FILE *f)
 	      "PAGE is a page's slug (getting-started) or its title (\"Getting Started\").\n"
 	      "Exit codes: 0 ok, 1 user error, 2 usage, 3 database problem, 4 conflict.\n"
 	      "Environment: DOCDAY_DB, XDG_DATA_HOME, HOME, NO_COLOR.\n"
-	      "See 'docday help COMMAND' and docday(1).\n",
+	      "See 'docday help COMMAND', 'docday help keys' and docday(1).\n",
 	      f);
 }
 
@@ -1140,6 +1142,15 @@ static int cmd_help(struct cli_ctx *c, int argc, char **argv)
 	}
 	if (argc > 1)
 		return usage_error(c, "too many arguments");
+	if (strcmp(argv[0], "keys") == 0) {
+		buf b = BUF_INIT;
+
+		ui_keys_text(&b);
+		fputs("Keys of the terminal interface (also: h or F1 inside docday):\n\n", stdout);
+		fputs(buf_cstr(&b), stdout);
+		buf_free(&b);
+		return 0;
+	}
 	k = find_command(argv[0]);
 	if (!k) {
 		msg("no command '%s' (see 'docday --help')", argv[0]);

@@ -84,7 +84,7 @@ static void *vgrow(void *v, size_t *cap, size_t need, size_t sz)
 /* Appends one zeroed element to vector v (count n, capacity cap) and
  * evaluates to its address. */
 #define VPUSH(v, n, cap)                                                            \
-	((v) = vgrow((v), &(cap), (n) + 1, sizeof *(v)),                            \
+	((v) = (n) < (cap) ? (v) : vgrow((v), &(cap), (n) + 1, sizeof *(v)),        \
 	 memset(&(v)[(n)], 0, sizeof *(v)), &(v)[(n)++])
 
 /* A string -> int map (anchors, footnote labels, page existence). */
@@ -157,6 +157,46 @@ static void smap_free(smap *m)
 	memset(m, 0, sizeof *m);
 }
 
+/* Finished lines' text and spans live in chunks that never move, so that
+ * growing the document copies nothing. */
+typedef struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	uint64_t data[]; /* aligned for any of our structs */
+} chunk;
+
+#define CHUNK_SIZE ((size_t)256 * 1024)
+
+static void *arena_alloc(chunk **head, size_t n)
+{
+	chunk *c = *head;
+
+	n = (n + 7) & ~(size_t)7;
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > CHUNK_SIZE ? n : CHUNK_SIZE;
+
+		c = malloc(sizeof *c + cap);
+		if (!c)
+			abort();
+		c->cap = cap;
+		c->used = 0;
+		c->next = *head;
+		*head = c;
+	}
+	c->used += n;
+	return (char *)c->data + c->used - n;
+}
+
+static void arena_free(chunk *c)
+{
+	while (c) {
+		chunk *next = c->next;
+
+		free(c);
+		c = next;
+	}
+}
+
 /* --- decoration glyphs -------------------------------------------------- */
 
 enum { B_TOP, B_HEAD, B_ROW, B_BOTTOM };
@@ -223,16 +263,16 @@ typedef struct ctx {
 	const glyphs *g;
 	int width, max_prefix;
 	/* the document being built */
-	buf text; /* every line's text, each NUL-terminated */
-	layout_span *spans;
+	buf text;           /* the line being built */
+	layout_span *spans; /* its spans */
 	size_t nspans, capspans;
+	chunk *arena;       /* finished lines' text and spans */
 	layout_line *lines;
 	size_t nlines, caplines;
 	layout_link *links;
 	size_t nlinks, caplinks;
 	layout_heading *heads;
 	size_t nheads, capheads;
-	size_t line0, span0; /* where the line being built starts */
 	/* containers */
 	frame *fr;
 	size_t nfr, capfr, unused_from;
@@ -240,6 +280,7 @@ typedef struct ctx {
 	size_t nls, capls;
 	int quotes, need_blank, last_src, notes_seen, notes_def;
 	int eat_space; /* a hidden comment: drop a space that would double */
+	size_t natomic; /* placeholders in ptext */
 	/* inline scratch, reused block after block */
 	buf ptext, tmp;
 	seg *segs;
@@ -254,15 +295,82 @@ typedef struct ctx {
 /* The public doc plus the blocks its pointers point into. */
 typedef struct doc_priv {
 	layout_doc pub;
-	char *text;
-	layout_span *spans;
+	chunk *arena;
 } doc_priv;
 
 /* --- code point classes ------------------------------------------------- */
 
+/* wcwidth() of the BMP, cached (+2; 0 = not asked yet): it is the hot spot
+ * of non-ASCII text.  Emptied when the locale's character set changes. */
+static signed char width_cache[0x10000];
+static size_t width_cache_mb;
+
+static void width_cache_check(void)
+{
+	if (width_cache_mb != MB_CUR_MAX) {
+		memset(width_cache, 0, sizeof width_cache);
+		width_cache_mb = MB_CUR_MAX;
+	}
+}
+
+/* wcwidth(cp): -1 for what the terminal cannot print. */
+static int raw_width(uint32_t cp)
+{
+	int w;
+
+	if (cp >= 0x20 && cp < 0x7F)
+		return 1;
+	if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+		return -1;
+	if (cp < 0x10000 && width_cache[cp])
+		return width_cache[cp] - 2;
+	w = wcwidth((wchar_t)cp);
+	w = w < -1 ? -1 : w > 2 ? 2 : w;
+	if (cp < 0x10000)
+		width_cache[cp] = (signed char)(w + 2);
+	return w;
+}
+
+/* Display columns of a code point, as u8_cpwidth counts them. */
 static int cp_width(uint32_t cp)
 {
-	return cp >= 0x20 && cp < 0x7F ? 1 : u8_cpwidth(cp);
+	int w = raw_width(cp);
+
+	return w < 0 ? 0 : w;
+}
+
+/* Display columns of s[0..n). */
+static int str_width(const char *s, size_t n)
+{
+	size_t i = 0;
+	int w = 0;
+	uint32_t cp;
+	uint64_t word;
+
+	while (i < n) {
+		if (i + 8 <= n) { /* eight ASCII graphic characters at once */
+			uint64_t low;
+
+			memcpy(&word, s + i, 8);
+			low = word & 0x7F7F7F7F7F7F7F7FULL;
+			/* no byte >= 0x80 or == 0x7F, every byte >= 0x20 */
+			if (!((word | (low + 0x0101010101010101ULL)) & 0x8080808080808080ULL) &&
+			    ((low + 0x6060606060606060ULL) & 0x8080808080808080ULL) ==
+			        0x8080808080808080ULL) {
+				w += 8;
+				i += 8;
+				continue;
+			}
+		}
+		if ((unsigned char)s[i] < 0x80) {
+			w += (unsigned char)s[i] >= 0x20 && s[i] != 0x7F;
+			i++;
+			continue;
+		}
+		i += u8_decode(s + i, n - i, &cp);
+		w += cp_width(cp);
+	}
+	return w;
 }
 
 /* Ideographs, kana, Hangul, CJK punctuation and full-width forms: a line may
@@ -338,7 +446,7 @@ static int cp_safe(uint32_t cp, uint32_t prev, const char *next, size_t n, int s
 	}
 	if (u8_is_unsafe(cp))
 		return 0;
-	return cp < 0xA0 || wcwidth((wchar_t)cp) >= 0;
+	return raw_width(cp) >= 0;
 }
 
 /* --- building lines ----------------------------------------------------- */
@@ -351,7 +459,7 @@ static void put(ctx *c, const char *s, size_t n, uint32_t style, int32_t link)
 
 	if (!n)
 		return;
-	if (c->nspans > c->span0 && !(style & LS_CONTROL)) {
+	if (c->nspans && !(style & LS_CONTROL)) {
 		sp = &c->spans[c->nspans - 1];
 		if (sp->style == style && sp->link == link) {
 			sp->len += (uint32_t)n;
@@ -360,7 +468,7 @@ static void put(ctx *c, const char *s, size_t n, uint32_t style, int32_t link)
 		}
 	}
 	sp = VPUSH(c->spans, c->nspans, c->capspans);
-	sp->off = (uint32_t)(c->text.len - c->line0);
+	sp->off = (uint32_t)c->text.len;
 	sp->len = (uint32_t)n;
 	sp->style = style;
 	sp->link = link;
@@ -387,20 +495,27 @@ static void put_spaces(ctx *c, int n, uint32_t style)
 /* Repeats a glyph n times. */
 static void put_rep(ctx *c, const char *glyph, int n, uint32_t style)
 {
-	while (n-- > 0)
-		put_str(c, glyph, style);
+	size_t g = strlen(glyph);
+
+	c->tmp.len = 0;
+	buf_grow(&c->tmp, g * (size_t)(n > 0 ? n : 0));
+	while (n-- > 0) {
+		memcpy(c->tmp.ptr + c->tmp.len, glyph, g);
+		c->tmp.len += g;
+	}
+	put(c, c->tmp.ptr, c->tmp.len, style, -1);
 }
 
 /* Drops trailing spaces from the line being built. */
 static void trim_line(ctx *c)
 {
-	size_t len = c->text.len - c->line0;
+	size_t len = c->text.len;
 	layout_span *sp;
 
-	while (len && c->text.ptr[c->line0 + len - 1] == ' ')
+	while (len && c->text.ptr[len - 1] == ' ')
 		len--;
-	buf_truncate(&c->text, c->line0 + len);
-	while (c->nspans > c->span0) {
+	buf_truncate(&c->text, len);
+	while (c->nspans) {
 		sp = &c->spans[c->nspans - 1];
 		if (sp->off >= len)
 			c->nspans--;
@@ -421,26 +536,35 @@ static void note_link_line(ctx *c, int32_t link, int line)
 	l->last_line = line;
 }
 
-/* Finishes the line being built. */
+/* Finishes the line being built: moves it into the arena. */
 static void commit(ctx *c, int src, int flags)
 {
 	layout_line *l;
 	size_t i, len;
+	char *text;
 
 	trim_line(c);
-	len = c->text.len - c->line0;
+	len = c->text.len;
 	l = VPUSH(c->lines, c->nlines, c->caplines);
 	l->len = len;
-	l->nspans = c->nspans - c->span0;
-	l->width = len ? (int)u8_width(c->text.ptr + c->line0, len) : 0;
+	l->nspans = c->nspans;
+	text = arena_alloc(&c->arena, len + 1);
+	if (len)
+		memcpy(text, c->text.ptr, len);
+	text[len] = '\0';
+	l->text = text;
+	if (c->nspans) {
+		l->spans = arena_alloc(&c->arena, c->nspans * sizeof *c->spans);
+		memcpy(l->spans, c->spans, c->nspans * sizeof *c->spans);
+	}
+	l->width = len ? str_width(text, len) : 0;
 	l->src_line = src;
 	l->flags = flags | (l->width > c->width ? LL_SCROLL : 0);
-	for (i = c->span0; i < c->nspans; i++)
+	for (i = 0; i < c->nspans; i++)
 		if (c->spans[i].link >= 0)
 			note_link_line(c, c->spans[i].link, (int)c->nlines - 1);
-	buf_putc(&c->text, '\0');
-	c->line0 = c->text.len;
-	c->span0 = c->nspans;
+	c->text.len = 0;
+	c->nspans = 0;
 	c->last_src = src;
 }
 
@@ -559,6 +683,7 @@ static void ptext_add(ctx *c, const char *s, size_t n, uint32_t style, int32_t l
 		g->style = style;
 		g->link = link;
 		g->atomic = atomic;
+		c->natomic += atomic != 0;
 	}
 	buf_put(&c->ptext, s, n);
 }
@@ -570,8 +695,9 @@ static void ptext_placeholder(ctx *c, uint32_t cp, uint32_t style, int32_t link)
 	ptext_add(c, c->tmp.ptr, c->tmp.len, style | LS_CONTROL, link, 1);
 }
 
-/* Adds a literal to the flattened text: line ends and tabs become spaces,
- * unsafe code points become placeholders (strict: ZWJ/ZWNJ too). */
+/* Adds s[0..n) (or up to its NUL) to the flattened text: line ends and
+ * tabs become spaces, unsafe code points become placeholders (strict:
+ * ZWJ/ZWNJ too). */
 static void add_text(ctx *c, const char *s, size_t n, uint32_t style, int32_t link, int strict)
 {
 	size_t i = 0, start = 0, len;
@@ -583,7 +709,7 @@ static void add_text(ctx *c, const char *s, size_t n, uint32_t style, int32_t li
 			i++;
 	c->eat_space = 0;
 	start = i;
-	while (i < n) {
+	while (i < n && s[i]) {
 		b = (unsigned char)s[i];
 		if (b >= 0x20 && b < 0x7F) {
 			prev = b;
@@ -805,16 +931,20 @@ static void link_exit(ctx *c, inl *s, md_node *n, uint32_t base)
 static void inline_enter(ctx *c, walk *w, inl *s, md_node *n, uint32_t base)
 {
 	uint32_t style = inl_style(s, base);
-	const char *lit = md_literal(n);
+	enum md_type t = md_node_type(n);
+	const char *lit = t == MD_TEXT || t == MD_CODE || t == MD_HTML_INLINE ||
+	                          t == MD_FOOTNOTE_REF
+	                      ? md_literal(n)
+	                      : "";
 
-	switch (md_node_type(n)) {
-	case MD_TEXT: add_text(c, lit, strlen(lit), style, s->link, s->link >= 0); break;
+	switch (t) {
+	case MD_TEXT: add_text(c, lit, (size_t)-1, style, s->link, s->link >= 0); break;
 	case MD_SOFTBREAK: ptext_add(c, " ", 1, style, s->link, 0); break;
 	case MD_LINEBREAK: ptext_add(c, "\n", 1, style, s->link, 0); break;
-	case MD_CODE: add_text(c, lit, strlen(lit), style | LS_CODE, s->link, 1); break;
+	case MD_CODE: add_text(c, lit, (size_t)-1, style | LS_CODE, s->link, 1); break;
 	case MD_HTML_INLINE:
 		if (!is_comment(lit))
-			add_text(c, lit, strlen(lit), style | LS_DIM, s->link, 1);
+			add_text(c, lit, (size_t)-1, style | LS_DIM, s->link, 1);
 		else
 			c->eat_space = 1;
 		break;
@@ -882,6 +1012,7 @@ static void ptext_reset(ctx *c)
 	if (c->ptext.ptr)
 		c->ptext.ptr[0] = '\0';
 	c->nsegs = 0;
+	c->natomic = 0;
 	c->eat_space = 0;
 	c->nunits = 0;
 	c->nranges = 0;
@@ -933,7 +1064,7 @@ static size_t cluster(const ctx *c, size_t i, size_t end, size_t *k, int *w, uin
 		(*k)++;
 	segend = c->segs[*k].off + c->segs[*k].len;
 	if (c->segs[*k].atomic) {
-		*w = (int)u8_width(t + i, segend - i);
+		*w = str_width(t + i, segend - i);
 		*cp = 'X';
 		return segend;
 	}
@@ -951,7 +1082,7 @@ static size_t cluster(const ctx *c, size_t i, size_t end, size_t *k, int *w, uin
 				if (x > ' ' && x != 0x200D)
 					j += len, *w += cp_width(x);
 			}
-		} else if ((x >= 0x300 && u8_cpwidth(x) == 0) || (x >= 0x1F3FB && x <= 0x1F3FF)) {
+		} else if ((x >= 0x300 && cp_width(x) == 0) || (x >= 0x1F3FB && x <= 0x1F3FF)) {
 			j += len, *w += cp_width(x);
 		} else if (ri && is_ri(x)) {
 			j += len, *w += cp_width(x);
@@ -970,21 +1101,50 @@ static int can_break(uint32_t p3, uint32_t p2, uint32_t p1, uint32_t x, unsigned
 {
 	if (!p1)
 		return 0;
-	if (is_cjk(p1) || is_cjk(x))
+	if ((p1 >= 0x2E80 || x >= 0x2E80) && (is_cjk(p1) || is_cjk(x)))
 		return !no_break_before(x) && !no_break_after(p1);
+	if (p1 >= 0x2E80 || x >= 0x2E80)
+		return 0;
 	return p1 == '-' && is_alpha(p2) && is_alpha(p3) && is_alpha(x) && is_alpha(nx);
+}
+
+/* The end of the run of plain ASCII graphic characters at text[i..lim)
+ * that can join a unit in one step: no hyphen (it may be a break), and not
+ * the character before a non-ASCII one (which may be a combining mark). */
+static size_t ascii_run(const char *t, size_t i, size_t lim, size_t end)
+{
+	size_t j = i;
+
+	while (j < lim && t[j] > ' ' && t[j] < 0x7F && t[j] != '-')
+		j++;
+	if (j < end && (unsigned char)t[j] >= 0x80 && j > i)
+		j--;
+	return j;
 }
 
 /* Cuts text[a..b) into units appended to c->units. */
 static void build_units(ctx *c, size_t a, size_t b)
 {
-	size_t i = a, ce, k = a < c->ptext.len ? seg_at(c, a) : 0, gs = a, cur = 0;
+	const char *t = c->ptext.ptr;
+	size_t i = a, ce, k = a < c->ptext.len ? seg_at(c, a) : 0, gs = a, cur = 0, lim;
 	uint32_t cp, p1 = 0, p2 = 0, p3 = 0;
 	int w, gw = 0, hard = 0, open = 0, in_glue = 0;
 	unit *u;
 
 	while (i < b) {
-		ce = cluster(c, i, b, &k, &w, &cp);
+		unsigned char ch = (unsigned char)t[i];
+
+		while (c->segs[k].off + c->segs[k].len <= i)
+			k++;
+		lim = c->segs[k].off + c->segs[k].len < b ? c->segs[k].off + c->segs[k].len : b;
+		if (c->segs[k].atomic)
+			ce = cluster(c, i, b, &k, &w, &cp);
+		else if ((ce = ascii_run(t, i, lim, b)) > i + 1)
+			w = (int)(ce - i), cp = ch;
+		else if (ch < 0x80 && (i + 1 == b || (unsigned char)t[i + 1] < 0x80))
+			ce = i + 1, w = ch >= 0x20, cp = ch;
+		else
+			ce = cluster(c, i, b, &k, &w, &cp);
 		if (cp == ' ' || cp == '\n') {
 			if (cp == '\n')
 				hard++, in_glue = 0, gw = 0;
@@ -995,7 +1155,7 @@ static void build_units(ctx *c, size_t a, size_t b)
 			open = 0;
 			p1 = p2 = p3 = 0;
 		} else {
-			if (open && can_break(p3, p2, p1, cp, ce < b ? (unsigned char)c->ptext.ptr[ce] : 0))
+			if (open && can_break(p3, p2, p1, cp, i + 1 < b ? (unsigned char)t[i + 1] : 0))
 				open = 0, in_glue = 0, gw = 0;
 			if (!open) {
 				u = VPUSH(c->units, c->nunits, c->capunits);
@@ -1009,7 +1169,13 @@ static void build_units(ctx *c, size_t a, size_t b)
 			}
 			c->units[cur].e = (uint32_t)ce;
 			c->units[cur].w += w;
-			p3 = p2, p2 = p1, p1 = cp;
+			if (ce - i > 1 && cp < 0x80) { /* an ASCII run */
+				p3 = ce - i > 2 ? (unsigned char)t[ce - 3] : p1;
+				p2 = (unsigned char)t[ce - 2];
+				p1 = (unsigned char)t[ce - 1];
+			} else {
+				p3 = p2, p2 = p1, p1 = cp;
+			}
 		}
 		i = ce;
 	}
@@ -1034,21 +1200,22 @@ static int is_url_break(uint32_t cp)
 /* Where to cut text[s..e), a unit wider than `left` columns: after the last
  * grapheme that fits (at least one); in a URL after its last separator
  * that fills at least half the room, elsewhere after its last hyphen (as
- * Python's textwrap does); never before closing punctuation when an earlier
- * cut exists.  *w gets the chunk's width. */
+ * Python's textwrap does); one grapheme earlier rather than before closing
+ * or after opening punctuation.  *w gets the chunk's width. */
 static size_t cut_point(const ctx *c, size_t s, size_t e, int left, int url, int *w)
 {
 	size_t i = s, k = seg_at(c, s), ce, fit = s, pfit = s, sep = s;
 	int cw, acc = 0, fit_w = 0, pfit_w = 0, sep_w = 0, word = 0;
-	uint32_t cp;
+	uint32_t cp, last = 0;
 
 	while (i < e) {
 		ce = cluster(c, i, e, &k, &cw, &cp);
 		if (fit > s && acc + cw > left) {
-			if (no_break_before(cp) && pfit > s)
+			if ((no_break_before(cp) || no_break_after(last)) && pfit > s)
 				fit = pfit, fit_w = pfit_w;
 			break;
 		}
+		last = cp;
 		acc += cw;
 		pfit = fit, pfit_w = fit_w;
 		fit = ce, fit_w = acc;
@@ -1141,6 +1308,86 @@ static void wrap_units(ctx *c, size_t u0, size_t u1, int avail)
 		add_range(c, ls, le, cw);
 }
 
+/* Whether text[a..b) is all ASCII and free of placeholders. */
+static int plain_ascii(const ctx *c, size_t a, size_t b)
+{
+	const char *t = c->ptext.ptr;
+	size_t i = a;
+	uint64_t w;
+
+	if (c->natomic)
+		return 0;
+	for (; i + 8 <= b; i += 8) {
+		memcpy(&w, t + i, 8);
+		if (w & 0x8080808080808080ULL)
+			return 0;
+	}
+	for (; i < b; i++)
+		if ((unsigned char)t[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* The end of the unit starting at text[i] of plain ASCII text whose word
+ * started at ws: the next space or line end, or just after a hyphen that
+ * may break (the rule of can_break). */
+static size_t ascii_unit_end(const char *t, size_t ws, size_t i, size_t b)
+{
+	size_t j = i;
+
+	while (j < b && t[j] != ' ' && t[j] != '\n') {
+		j++;
+		if (t[j - 1] == '-' && j >= ws + 3 && is_alpha((unsigned char)t[j - 2]) &&
+		    is_alpha((unsigned char)t[j - 3]) && j + 1 < b &&
+		    is_alpha((unsigned char)t[j]) && is_alpha((unsigned char)t[j + 1]))
+			return j;
+	}
+	return j;
+}
+
+/* wrap_units for plain ASCII text[a..b) without building units: the same
+ * lines, found in one pass.  Returns 0 (adding nothing) when a word is
+ * longer than a line; the general path handles that. */
+static int wrap_ascii(ctx *c, size_t a, size_t b, int avail)
+{
+	const char *t = c->ptext.ptr;
+	size_t i = a, j, ls = 0, le = 0, ws = a, r0 = c->nranges;
+	int have = 0, cw = 0, gw, hard, w;
+
+	while (i < b) {
+		for (gw = 0, hard = 0; i < b && (t[i] == ' ' || t[i] == '\n'); i++) {
+			if (t[i] == '\n')
+				hard++, gw = 0;
+			else
+				gw++;
+			ws = i + 1;
+		}
+		if (i >= b)
+			break;
+		j = ascii_unit_end(t, ws, i, b);
+		w = (int)(j - i);
+		for (; hard > 0; hard--) {
+			add_range(c, have ? ls : i, have ? le : i, have ? cw : 0);
+			have = 0;
+		}
+		if (!have && w <= avail) {
+			ls = i, le = j, cw = w, have = 1;
+		} else if (have && cw + gw + w <= avail) {
+			cw += gw + w, le = j;
+		} else if (w <= avail) {
+			add_range(c, ls, le, cw);
+			ls = i, le = j, cw = w;
+		} else {
+			c->nranges = r0;
+			return 0;
+		}
+		i = j;
+	}
+	if (have)
+		add_range(c, ls, le, cw);
+	return 1;
+}
+
 /* Writes text[s..e) of the flattened inlines with their styles. */
 static void put_range(ctx *c, size_t s, size_t e)
 {
@@ -1158,16 +1405,33 @@ static void put_range(ctx *c, size_t s, size_t e)
 	}
 }
 
+/* The width of text[a..b) when it can only be one line if it fits: no hard
+ * break, no space at either end; else -1. */
+static int one_line_width(const ctx *c, size_t a, size_t b)
+{
+	const char *t = c->ptext.ptr;
+
+	if (a >= b || t[a] == ' ' || t[b - 1] == ' ' || memchr(t + a, '\n', b - a))
+		return -1;
+	return str_width(t + a, b - a);
+}
+
 /* Wraps the flattened inlines and writes them as lines; `lead` starts the
  * first line and its width in spaces indents the others. */
 static void emit_inlines(ctx *c, const char *lead, uint32_t lead_style, int src, int flags)
 {
-	int lead_w = lead ? (int)u8_width(lead, strlen(lead)) : 0;
-	int avail = avail_width(c) - lead_w;
+	int lead_w = lead ? str_width(lead, strlen(lead)) : 0;
+	int avail = avail_width(c) - lead_w, w = one_line_width(c, 0, c->ptext.len);
 	size_t i;
 
-	build_units(c, 0, c->ptext.len);
-	wrap_units(c, 0, c->nunits, avail < 1 ? 1 : avail);
+	avail = avail < 1 ? 1 : avail;
+	if (w >= 0 && w <= avail) {
+		add_range(c, 0, c->ptext.len, w);
+	} else if (!plain_ascii(c, 0, c->ptext.len) ||
+	           !wrap_ascii(c, 0, c->ptext.len, avail)) {
+		build_units(c, 0, c->ptext.len);
+		wrap_units(c, 0, c->nunits, avail);
+	}
 	if (!c->nranges)
 		add_range(c, 0, 0, 0);
 	for (i = 0; i < c->nranges; i++) {
@@ -1190,9 +1454,8 @@ static void paragraph(ctx *c, md_node *n)
 	emit_inlines(c, NULL, 0, md_start_line(n), 0);
 }
 
-static char *trimmed_plain(md_node *n)
+static char *trimmed_plain(const char *plain)
 {
-	char *plain = md_plain_text(n);
 	buf b = BUF_INIT;
 	size_t s = 0, e = strlen(plain);
 
@@ -1201,18 +1464,16 @@ static char *trimmed_plain(md_node *n)
 	while (e > s && plain[e - 1] == ' ')
 		e--;
 	u8_sanitize(&b, plain + s, e - s, 0);
-	free(plain);
 	return buf_detach(&b);
 }
 
 /* GitHub's anchors: the slug, then slug-1, slug-2 ... for repeats. */
-static char *unique_anchor(ctx *c, md_node *n)
+static char *unique_anchor(ctx *c, const char *plain)
 {
-	char *plain = md_plain_text(n), *base = u8_slug(plain);
+	char *base = u8_slug(plain);
 	buf b = BUF_INIT;
 	smap_ent *e;
 
-	free(plain);
 	buf_puts(&b, base ? base : "");
 	while (smap_get(&c->anchors, buf_cstr(&b), 0)) {
 		e = smap_get(&c->anchors, base ? base : "", 1);
@@ -1229,7 +1490,7 @@ static void heading(ctx *c, md_node *n)
 {
 	int level = md_heading_level(n), src = md_start_line(n);
 	uint32_t hs = LS_HEADING(level);
-	char lead[8] = "";
+	char lead[8] = "", *plain;
 	layout_heading *h;
 
 	if (level < 1 || level > 6)
@@ -1243,8 +1504,10 @@ static void heading(ctx *c, md_node *n)
 	h = VPUSH(c->heads, c->nheads, c->capheads);
 	h->level = level;
 	h->line = (int)c->nlines;
-	h->text = trimmed_plain(n);
-	h->anchor = unique_anchor(c, n);
+	plain = md_plain_text(n);
+	h->text = trimmed_plain(plain);
+	h->anchor = unique_anchor(c, plain);
+	free(plain);
 	emit_inlines(c, level >= 3 ? lead : NULL, LS_MARKER | hs, src, LL_HEADING);
 	if (level <= 2) {
 		put_prefix(c, 0);
@@ -1296,7 +1559,7 @@ static void verbatim_line(ctx *c, const char *s, size_t n, uint32_t style)
 			c->tmp.len = 0;
 			u8_placeholder(&c->tmp, cp);
 			put(c, c->tmp.ptr, c->tmp.len, style | LS_CONTROL, -1);
-			col += (int)u8_width(c->tmp.ptr, c->tmp.len);
+			col += str_width(c->tmp.ptr, c->tmp.len);
 		}
 		i += len;
 		start = i;
@@ -1336,36 +1599,56 @@ static void verbatim(ctx *c, md_node *n, int code)
 /* --- tables -------------------------------------------------------------- */
 
 typedef struct cell {
-	size_t u0, u1, r0, r1;
-	int nat, longest, widest;
+	size_t a, b;     /* its text */
+	size_t u0, u1;   /* its units, once built */
+	size_t r0, r1;   /* its lines */
+	int nat, longest, widest, built;
 } cell;
 
 typedef struct table_info {
 	int ncols, nrows, scroll;
 	cell *cells;
-	int *nat, *mn, *hm, *w;
+	int *nat, *mn, *hm, *w, *align;
 	int *srcs, *head;
 } table_info;
 
-/* Natural width, longest unit and widest grapheme of a cell's units. */
-static void measure_cell(ctx *c, cell *cl)
+/* Cuts a cell into units and measures its longest unit. */
+static void cell_units(ctx *c, cell *cl)
 {
-	size_t k, i, e, seg;
-	int w;
-	uint32_t cp;
+	size_t k;
 
+	cl->u0 = c->nunits;
+	build_units(c, cl->a, cl->b);
+	cl->u1 = c->nunits;
+	cl->built = 1;
+	cl->nat = 0;
 	for (k = cl->u0; k < cl->u1; k++) {
 		unit *u = &c->units[k];
 
 		cl->nat += (k > cl->u0 ? u->gw : 0) + u->w;
 		if (u->w > cl->longest)
 			cl->longest = u->w;
-		seg = seg_at(c, u->s);
-		for (i = u->s, e = u->e; i < e;) {
-			i = cluster(c, i, e, &seg, &w, &cp);
-			if (w > cl->widest)
-				cl->widest = w;
-		}
+	}
+}
+
+/* The widest grapheme of a cell (it cannot be narrower). */
+static void cell_widest(ctx *c, cell *cl)
+{
+	size_t i = cl->a, k;
+	int w;
+	uint32_t cp;
+
+	if (cl->a >= cl->b)
+		return;
+	if (plain_ascii(c, cl->a, cl->b)) {
+		cl->widest = 1;
+		return;
+	}
+	k = seg_at(c, cl->a);
+	while (i < cl->b) {
+		i = cluster(c, i, cl->b, &k, &w, &cp);
+		if (w > cl->widest)
+			cl->widest = w;
 	}
 }
 
@@ -1443,7 +1726,7 @@ static void table_border(ctx *c, const table_info *t, int kind, int src, int fla
 	commit(c, src, flags);
 }
 
-static void table_row(ctx *c, md_node *tn, const table_info *t, int r, int flags)
+static void table_row(ctx *c, const table_info *t, int r, int flags)
 {
 	size_t h = 0, k;
 	int i, pad, left;
@@ -1462,7 +1745,7 @@ static void table_row(ctx *c, md_node *tn, const table_info *t, int r, int flags
 			rg = k < cl->r1 - cl->r0 ? &c->ranges[cl->r0 + k] : NULL;
 			pad = t->w[i] - (rg ? rg->w : 0);
 			pad = pad < 0 ? 0 : pad;
-			switch (md_table_align(tn, i)) {
+			switch (t->align[i]) {
 			case MD_ALIGN_RIGHT: left = pad; break;
 			case MD_ALIGN_CENTER: left = pad / 2; break;
 			default: left = 0; break;
@@ -1478,7 +1761,10 @@ static void table_row(ctx *c, md_node *tn, const table_info *t, int r, int flags
 	}
 }
 
-/* Flattens every cell into ptext and measures the columns. */
+#define CELL(t, r, i) (&(t)->cells[(size_t)(r) * (size_t)(t)->ncols + (size_t)(i)])
+
+/* Flattens every cell into ptext and measures the columns' natural widths;
+ * cells are cut into units only when something must wrap. */
 static void table_collect(ctx *c, md_node *tn, table_info *t)
 {
 	md_node *row, *cn;
@@ -1490,34 +1776,55 @@ static void table_collect(ctx *c, md_node *tn, table_info *t)
 		t->srcs[r] = md_start_line(row);
 		t->head[r] = md_table_row_is_header(row);
 		for (cn = md_first_child(row), i = 0; cn && i < t->ncols; cn = md_next(cn), i++) {
-			size_t a = c->ptext.len;
-
-			cl = &t->cells[(size_t)r * (size_t)t->ncols + (size_t)i];
+			cl = CELL(t, r, i);
+			cl->a = c->ptext.len;
 			collect(c, cn, base_style(c) | (t->head[r] ? LS_BOLD : 0));
-			cl->u0 = c->nunits;
-			build_units(c, a, c->ptext.len);
-			cl->u1 = c->nunits;
-			measure_cell(c, cl);
-			if (cl->nat > t->nat[i])
-				t->nat[i] = cl->nat;
+			cl->b = c->ptext.len;
+			cl->nat = one_line_width(c, cl->a, cl->b);
+			if (cl->nat < 0)
+				cell_units(c, cl);
+		}
+		for (; i < t->ncols; i++)
+			CELL(t, r, i)->a = CELL(t, r, i)->b = c->ptext.len;
+	}
+	for (r = 0; r < t->nrows; r++)
+		for (i = 0; i < t->ncols; i++)
+			if (CELL(t, r, i)->nat > t->nat[i])
+				t->nat[i] = CELL(t, r, i)->nat;
+}
+
+/* The longest word and widest grapheme of each column, for narrowing. */
+static void table_minimums(ctx *c, table_info *t)
+{
+	int r, i;
+	cell *cl;
+
+	for (r = 0; r < t->nrows; r++)
+		for (i = 0; i < t->ncols; i++) {
+			cl = CELL(t, r, i);
+			if (!cl->built)
+				cell_units(c, cl);
+			cell_widest(c, cl);
 			if (cl->longest > t->mn[i])
 				t->mn[i] = cl->longest;
 			if (cl->widest > t->hm[i])
 				t->hm[i] = cl->widest;
 		}
-	}
 }
 
-static void table_emit(ctx *c, md_node *tn, table_info *t)
+static void table_emit(ctx *c, table_info *t)
 {
 	int r, i, tall = 0, flags;
 	cell *cl;
 
 	for (r = 0; r < t->nrows; r++) {
 		for (i = 0; i < t->ncols; i++) {
-			cl = &t->cells[(size_t)r * (size_t)t->ncols + (size_t)i];
+			cl = CELL(t, r, i);
 			cl->r0 = c->nranges;
-			wrap_units(c, cl->u0, cl->u1, t->w[i] > 0 ? t->w[i] : 1);
+			if (!cl->built && cl->nat <= t->w[i])
+				add_range(c, cl->a, cl->b, cl->nat);
+			else
+				wrap_units(c, cl->u0, cl->u1, t->w[i] > 0 ? t->w[i] : 1);
 			cl->r1 = c->nranges;
 			if (!t->head[r] && cl->r1 - cl->r0 > 1)
 				tall = 1;
@@ -1530,7 +1837,7 @@ static void table_emit(ctx *c, md_node *tn, table_info *t)
 			table_border(c, t, B_HEAD, t->srcs[r - 1], flags);
 		else if (r > 0 && tall)
 			table_border(c, t, B_ROW, t->srcs[r - 1], flags);
-		table_row(c, tn, t, r, flags);
+		table_row(c, t, r, flags);
 	}
 	table_border(c, t, B_BOTTOM, t->srcs[t->nrows - 1], flags);
 }
@@ -1540,6 +1847,7 @@ static void table(ctx *c, md_node *tn)
 	table_info t;
 	md_node *row;
 	size_t nc;
+	int room, i, sum = 0;
 
 	memset(&t, 0, sizeof t);
 	t.ncols = md_table_columns(tn);
@@ -1549,17 +1857,25 @@ static void table(ctx *c, md_node *tn)
 		return;
 	nc = (size_t)t.ncols;
 	t.cells = calloc((size_t)t.nrows * nc, sizeof *t.cells);
-	t.nat = calloc(nc * 4, sizeof(int));
+	t.nat = calloc(nc * 5, sizeof(int));
 	t.srcs = calloc((size_t)t.nrows * 2, sizeof(int));
 	if (!t.cells || !t.nat || !t.srcs)
 		abort();
 	t.mn = t.nat + nc;
 	t.hm = t.mn + nc;
 	t.w = t.hm + nc;
+	t.align = t.w + nc;
+	for (i = 0; i < t.ncols; i++)
+		t.align[i] = md_table_align(tn, i);
 	t.head = t.srcs + t.nrows;
 	table_collect(c, tn, &t);
-	table_widths(&t, avail_width(c) - 3 * t.ncols - 1);
-	table_emit(c, tn, &t);
+	room = avail_width(c) - 3 * t.ncols - 1;
+	for (i = 0; i < t.ncols; i++)
+		sum += t.nat[i];
+	if (sum > room)
+		table_minimums(c, &t);
+	table_widths(&t, room);
+	table_emit(c, &t);
 	free(t.cells);
 	free(t.nat);
 	free(t.srcs);
@@ -1580,7 +1896,7 @@ static int digits(long long v)
 
 static int str_w(const char *s)
 {
-	return (int)u8_width(s, strlen(s));
+	return str_width(s, strlen(s));
 }
 
 static void list_enter(ctx *c, md_node *n)
@@ -1714,6 +2030,8 @@ static void block_exit(ctx *c, md_node *n)
 
 static void ctx_free(ctx *c)
 {
+	buf_free(&c->text);
+	free(c->spans);
 	buf_free(&c->ptext);
 	buf_free(&c->tmp);
 	free(c->segs);
@@ -1726,24 +2044,14 @@ static void ctx_free(ctx *c)
 	smap_free(&c->exists);
 }
 
-/* Hands the arrays to a doc, pointing each line into the shared blocks. */
+/* Hands the arrays to a doc. */
 static layout_doc *finish(ctx *c)
 {
 	doc_priv *d = calloc(1, sizeof *d);
-	size_t i, toff = 0, soff = 0;
 
 	if (!d)
 		abort();
-	d->text = buf_detach(&c->text);
-	d->spans = c->spans;
-	for (i = 0; i < c->nlines; i++) {
-		layout_line *l = &c->lines[i];
-
-		l->text = d->text + toff;
-		l->spans = l->nspans ? d->spans + soff : NULL;
-		toff += l->len + 1;
-		soff += l->nspans;
-	}
+	d->arena = c->arena;
 	d->pub.lines = c->lines;
 	d->pub.nlines = c->nlines;
 	d->pub.links = c->links;
@@ -1764,12 +2072,14 @@ layout_doc *layout_render(const md_doc *doc, const layout_opts *opts, err_info *
 		err_set(e, ERR_USAGE, "layout width must be between 1 and %d", MAX_WIDTH);
 		return NULL;
 	}
+	width_cache_check();
 	memset(&c, 0, sizeof c);
 	c.o = opts;
 	c.g = opts->ascii ? &ascii_glyphs : &unicode_glyphs;
 	c.width = opts->width;
 	min_text = c.width >= 24 ? 12 : (c.width + 1) / 2;
 	c.max_prefix = c.width - min_text;
+	c.lines = vgrow(NULL, &c.caplines, (size_t)md_end_line(md_root(doc)) + 16, sizeof *c.lines);
 	walk_init(&w, md_root(doc));
 	while ((ev = walk_next(&w)) != EV_DONE) {
 		if (ev == EV_ENTER)
@@ -1800,8 +2110,7 @@ void layout_free(layout_doc *d)
 	free(d->links);
 	free(d->headings);
 	free(d->lines);
-	free(p->text);
-	free(p->spans);
+	arena_free(p->arena);
 	free(p);
 }
 

@@ -84,6 +84,7 @@ const struct ui_binding ui_bindings[] = {
     {CTRL('l'), 0, UA_REDRAW},
     {'q', 0, UA_CLOSE},
     {'Q', 0, UA_QUIT},
+    {'y', 0, UA_COPY},
     {0, 0, UA_NONE},
 };
 
@@ -96,10 +97,10 @@ void ui_key_name(buf *b, const struct ui_binding *k)
 	    {KEY_DOWN, "Down"},   {KEY_UP, "Up"},        {KEY_LEFT, "Left"},
 	    {KEY_RIGHT, "Right"}, {KEY_NPAGE, "PgDn"},   {KEY_PPAGE, "PgUp"},
 	    {KEY_HOME, "Home"},   {KEY_END, "End"},      {KEY_BTAB, "Shift-Tab"},
-	    {KEY_ENTER, "Enter"}, {KEY_BACKSPACE, "Backspace"}, {KEY_F(1), "F1"},
+	    {KEY_ENTER, "KP-Enter"}, {KEY_BACKSPACE, "Backspace"}, {KEY_F(1), "F1"},
 	    {UI_KEY_ALT_LEFT, "Alt-Left"}, {UI_KEY_ALT_RIGHT, "Alt-Right"},
-	    {' ', "Space"},       {'\t', "Tab"},         {'\n', "Enter"},
-	    {'\r', "Return"},     {127, "DEL"},
+	    {' ', "Space"},       {'\t', "Tab"},         {'\n', "Ctrl-J"},
+	    {'\r', "Enter"},      {127, "DEL"},
 	};
 	size_t i;
 	int key;
@@ -117,6 +118,24 @@ void ui_key_name(buf *b, const struct ui_binding *k)
 			buf_printf(b, "Ctrl-%c", key + 'A' - 1);
 		else
 			buf_putc(b, key);
+	}
+}
+
+void ui_keys_text(buf *out)
+{
+	for (int a = 1; a < UA_COUNT; a++) {
+		buf keys = BUF_INIT;
+
+		for (const struct ui_binding *k = ui_bindings; k->key; k++) {
+			if (k->action != (enum ui_action)a)
+				continue;
+			if (keys.len)
+				buf_puts(&keys, ", ");
+			ui_key_name(&keys, k);
+		}
+		buf_printf(out, "%-36s %-13s %s\n", buf_cstr(&keys), ui_actions[a].name,
+		           ui_actions[a].help);
+		buf_free(&keys);
 	}
 }
 

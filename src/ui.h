@@ -8,6 +8,7 @@
 #ifndef DOCDAY_UI_H
 #define DOCDAY_UI_H
 
+#include "buf.h"
 #include "err.h"
 #include "wiki.h"
 
@@ -19,6 +20,10 @@ typedef struct ui_opts {
 	const char *stdin_text; /* file mode: the text of "-" (read before) */
 	size_t stdin_len;
 } ui_opts;
+
+/* Appends the key bindings, one action a line: keys, action name, help.
+ * The help view and `docday help keys` both print this. */
+void ui_keys_text(buf *out);
 
 /* Runs the interface.  Returns 0, or -1 with e set when the terminal could
  * not be set up (stdout not a terminal, no usable terminal type). */

@@ -227,22 +227,13 @@ static void fill_outline(struct ui *ui, struct list *l)
 
 static void fill_help(struct list *l)
 {
-	for (int a = 1; a < UA_COUNT; a++) {
-		buf b = BUF_INIT, keys = BUF_INIT;
+	buf keys = BUF_INIT;
+	char *line, *save = NULL;
 
-		for (const struct ui_binding *k = ui_bindings; k->key; k++) {
-			if (k->action != (enum ui_action)a)
-				continue;
-			if (keys.len)
-				buf_puts(&keys, ", ");
-			ui_key_name(&keys, k);
-		}
-		buf_printf(&b, "%-28s %-13s %s", buf_cstr(&keys), ui_actions[a].name,
-		           ui_actions[a].help);
-		add_row(l, buf_cstr(&b), NULL, 0);
-		buf_free(&keys);
-		buf_free(&b);
-	}
+	ui_keys_text(&keys);
+	for (line = strtok_r(keys.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		add_row(l, line, NULL, 0);
+	buf_free(&keys);
 	add_row(l, "", NULL, 0);
 	add_row(l, "A number before a key repeats it or names a line: 12g goes to line 12.", NULL, 0);
 	add_row(l, "Links: [[Page Title]], [[slug|label]], [label](page) and [label](page.md).", NULL,
