@@ -339,28 +339,30 @@ static int cp_width(uint32_t cp)
 	return w < 0 ? 0 : w;
 }
 
+/* Whether the eight bytes at s are all ASCII graphic characters or spaces. */
+static int graphic8(const char *s)
+{
+	uint64_t word, low;
+
+	memcpy(&word, s, 8);
+	low = word & 0x7F7F7F7F7F7F7F7FULL;
+	/* no byte >= 0x80 or == 0x7F, every byte >= 0x20 */
+	return !((word | (low + 0x0101010101010101ULL)) & 0x8080808080808080ULL) &&
+	       ((low + 0x6060606060606060ULL) & 0x8080808080808080ULL) == 0x8080808080808080ULL;
+}
+
 /* Display columns of s[0..n). */
 static int str_width(const char *s, size_t n)
 {
 	size_t i = 0;
 	int w = 0;
 	uint32_t cp;
-	uint64_t word;
 
 	while (i < n) {
-		if (i + 8 <= n) { /* eight ASCII graphic characters at once */
-			uint64_t low;
-
-			memcpy(&word, s + i, 8);
-			low = word & 0x7F7F7F7F7F7F7F7FULL;
-			/* no byte >= 0x80 or == 0x7F, every byte >= 0x20 */
-			if (!((word | (low + 0x0101010101010101ULL)) & 0x8080808080808080ULL) &&
-			    ((low + 0x6060606060606060ULL) & 0x8080808080808080ULL) ==
-			        0x8080808080808080ULL) {
-				w += 8;
-				i += 8;
-				continue;
-			}
+		if (i + 8 <= n && graphic8(s + i)) {
+			w += 8;
+			i += 8;
+			continue;
 		}
 		if ((unsigned char)s[i] < 0x80) {
 			w += (unsigned char)s[i] >= 0x20 && s[i] != 0x7F;
@@ -695,9 +697,9 @@ static void ptext_placeholder(ctx *c, uint32_t cp, uint32_t style, int32_t link)
 	ptext_add(c, c->tmp.ptr, c->tmp.len, style | LS_CONTROL, link, 1);
 }
 
-/* Adds s[0..n) (or up to its NUL) to the flattened text: line ends and
- * tabs become spaces, unsafe code points become placeholders (strict:
- * ZWJ/ZWNJ too). */
+/* Adds s[0..n) to the flattened text ((size_t)-1: up to its NUL): line
+ * ends and tabs become spaces, unsafe code points become placeholders
+ * (strict: ZWJ/ZWNJ too). */
 static void add_text(ctx *c, const char *s, size_t n, uint32_t style, int32_t link, int strict)
 {
 	size_t i = 0, start = 0, len;
@@ -708,8 +710,15 @@ static void add_text(ctx *c, const char *s, size_t n, uint32_t style, int32_t li
 		while (i < n && s[i] == ' ')
 			i++;
 	c->eat_space = 0;
+	if (n == (size_t)-1)
+		n = strlen(s);
 	start = i;
-	while (i < n && s[i]) {
+	while (i < n) {
+		if (i + 8 <= n && graphic8(s + i)) {
+			i += 8;
+			prev = (unsigned char)s[i - 1];
+			continue;
+		}
 		b = (unsigned char)s[i];
 		if (b >= 0x20 && b < 0x7F) {
 			prev = b;
