@@ -1203,7 +1203,31 @@ static void add_range(ctx *c, size_t s, size_t e, int w)
 
 static int is_url_break(uint32_t cp)
 {
-	return cp == '/' || cp == '?' || cp == '&' || cp == '=' || cp == '-';
+	return cp == '/' || cp == '?' || cp == '&' || cp == '=' || cp == '-' || cp == '.' ||
+	       cp == '@';
+}
+
+/* Cuts the grapheme text[i..e) that is wider than a whole line of `left`
+ * columns between code points (a ZWJ sequence shows its parts, a
+ * placeholder like "<U+202E>" its characters), keeping zero-width marks with
+ * their base.  Returns the cut and its width in *w; i when even the first
+ * code point is too wide. */
+static size_t split_grapheme(const ctx *c, size_t i, size_t e, int left, int *w)
+{
+	size_t j = i, len;
+	int acc = 0, xw;
+	uint32_t x;
+
+	while (j < e) {
+		len = u8_decode(c->ptext.ptr + j, e - j, &x);
+		xw = cp_width(x);
+		if (xw > 0 && acc + xw > left)
+			break;
+		acc += xw;
+		j += len;
+	}
+	*w = acc;
+	return j < e ? j : i;
 }
 
 /* Where to cut text[s..e), a unit wider than `left` columns: after the last
@@ -1219,6 +1243,8 @@ static size_t cut_point(const ctx *c, size_t s, size_t e, int left, int url, int
 
 	while (i < e) {
 		ce = cluster(c, i, e, &k, &cw, &cp);
+		if (fit == s && cw > left && (ce = split_grapheme(c, i, ce, left, w)) > i)
+			return ce;
 		if (fit > s && acc + cw > left) {
 			if ((no_break_before(cp) || no_break_after(last)) && pfit > s)
 				fit = pfit, fit_w = pfit_w;
@@ -1241,18 +1267,17 @@ static size_t cut_point(const ctx *c, size_t s, size_t e, int left, int url, int
 	return fit;
 }
 
-/* Whether text[s..e) looks like a URL. */
+/* Whether text[s..e) looks like a URL: "www." or a scheme and ':'. */
 static int url_like(const ctx *c, size_t s, size_t e)
 {
 	const char *t = c->ptext.ptr + s;
-	size_t i;
+	size_t i = 0, n = e - s;
 
-	if (e - s > 4 && strncmp(t, "www.", 4) == 0)
+	if (n > 4 && strncmp(t, "www.", 4) == 0)
 		return 1;
-	for (i = 0; i + 3 <= e - s; i++)
-		if (t[i] == ':' && t[i + 1] == '/' && t[i + 2] == '/')
-			return 1;
-	return 0;
+	while (i < n && (is_alpha((unsigned char)t[i]) || (i && strchr("+-.", t[i]))))
+		i++;
+	return i > 1 && i + 1 < n && t[i] == ':';
 }
 
 /* Cuts a unit longer than a whole line.  As in Python's textwrap, its head
@@ -1272,6 +1297,12 @@ static void wrap_long(ctx *c, const unit *u, int avail, int *have, size_t *ls, s
 	}
 	while (rest > left) {
 		cut = cut_point(c, s, u->e, left, url, &w);
+		if (*have && w > left) { /* not even one grapheme fits here */
+			add_range(c, *ls, *le, *cw);
+			*have = 0;
+			left = avail;
+			continue;
+		}
 		if (!*have)
 			*ls = s, *cw = 0;
 		else
@@ -1433,6 +1464,14 @@ static void emit_inlines(ctx *c, const char *lead, uint32_t lead_style, int src,
 	int avail = avail_width(c) - lead_w, w = one_line_width(c, 0, c->ptext.len);
 	size_t i;
 
+	if (lead && avail < 2) { /* no room beside the lead: it gets a line */
+		put_prefix(c, 0);
+		put_str(c, lead, lead_style);
+		commit(c, src, flags);
+		lead = NULL;
+		flags = lead_w = 0;
+		avail = avail_width(c);
+	}
 	avail = avail < 1 ? 1 : avail;
 	if (w >= 0 && w <= avail) {
 		add_range(c, 0, c->ptext.len, w);
