@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -75,6 +76,17 @@ void buf_printf(buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(b, fmt, ap);
 	va_end(ap);
+}
+
+void buf_put_time(buf *b, long long ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	char s[32];
+
+	localtime_r(&t, &tm);
+	strftime(s, sizeof s, "%Y-%m-%d %H:%M", &tm);
+	buf_puts(b, s);
 }
 
 void buf_truncate(buf *b, size_t len)

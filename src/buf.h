@@ -25,6 +25,8 @@ void buf_puts(buf *b, const char *s);
 void buf_putc(buf *b, int c);
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf *b, const char *fmt, va_list ap);
+/* Appends a time (Unix milliseconds) as local "YYYY-MM-DD HH:MM". */
+void buf_put_time(buf *b, long long ms);
 /* Truncates to `len` bytes (len <= b->len). */
 void buf_truncate(buf *b, size_t len);
 /* The contents as a C string; "" for an empty buffer, never NULL.  Valid

@@ -116,13 +116,11 @@ static void out_text(struct cli_ctx *c, const char *s, size_t n)
 
 static void out_time(int64_t ms)
 {
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	char s[32];
+	buf b = BUF_INIT;
 
-	localtime_r(&t, &tm);
-	strftime(s, sizeof s, "%Y-%m-%d %H:%M", &tm);
-	fputs(s, stdout);
+	buf_put_time(&b, ms);
+	fputs(buf_cstr(&b), stdout);
+	buf_free(&b);
 }
 
 /* --- options --------------------------------------------------------- */

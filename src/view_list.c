@@ -6,7 +6,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "store.h"
 #include "u8.h"
@@ -60,17 +59,6 @@ static void clear_rows(struct list *l)
 	l->sel = l->top = 0;
 }
 
-static void when(buf *b, int64_t ms)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	char s[32];
-
-	localtime_r(&t, &tm);
-	strftime(s, sizeof s, "%Y-%m-%d %H:%M", &tm);
-	buf_puts(b, s);
-}
-
 /* --- fillers --------------------------------------------------------------- */
 
 static void fill_index(struct ui *ui, struct list *l)
@@ -88,7 +76,7 @@ static void fill_index(struct ui *ui, struct list *l)
 		buf b = BUF_INIT;
 
 		buf_printf(&b, "%-40s  ", pl.v[i].title);
-		when(&b, pl.v[i].last_at_ms);
+		buf_put_time(&b, pl.v[i].last_at_ms);
 		buf_printf(&b, "  %s  (%lld)", pl.v[i].last_author ? pl.v[i].last_author : "",
 		           (long long)pl.v[i].nrevs);
 		add_row(l, buf_cstr(&b), pl.v[i].slug, 0);
@@ -199,7 +187,7 @@ static void fill_recent(struct ui *ui, struct list *l)
 	for (size_t i = 0; i < rl.n; i++) {
 		buf b = BUF_INIT;
 
-		when(&b, rl.v[i].at_ms);
+		buf_put_time(&b, rl.v[i].at_ms);
 		buf_printf(&b, "  %-28s r%-4lld %-12s %s", rl.v[i].title, (long long)rl.v[i].num,
 		           rl.v[i].author ? rl.v[i].author : "", rl.v[i].summary ? rl.v[i].summary : "");
 		add_row(l, buf_cstr(&b), rl.v[i].title, 0);
