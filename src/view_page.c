@@ -288,7 +288,7 @@ static void follow(struct view *v, struct page *s)
 {
 	struct ui *ui = v->ui;
 	const layout_link *l;
-	char *target;
+	char *target, *fragment;
 
 	if (s->focus < 0 || !s->lay || (size_t)s->focus >= s->lay->nlinks) {
 		ui_message(ui, 1, "no link is focused: press Tab to move to a link");
@@ -309,8 +309,11 @@ static void follow(struct view *v, struct page *s)
 		return;
 	}
 	target = ui_link_target(ui, s->pg.name, l);
-	if (target && view_page_open(v, target, 0, NULL) == 0 && l->fragment)
-		goto_anchor(v->st, l->fragment);
+	/* Opening frees this layout, and `l` with it. */
+	fragment = l->fragment ? strdup(l->fragment) : NULL;
+	if (target && view_page_open(v, target, 0, NULL) == 0 && fragment)
+		goto_anchor(v->st, fragment);
+	free(fragment);
 	free(target);
 }
 

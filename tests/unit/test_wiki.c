@@ -83,6 +83,7 @@ int main(void)
 	OK(wiki_check_title("a\x1b" "b", &e) < 0, "title with ESC");
 	OK(wiki_check_title("Fine Title", &e) == 0, "good title");
 
+	wiki_save_res_clear(&res);
 	OK(wiki_import_text(w, "dir/Talks.md", "No heading.\n", 12, "tester", &res, &e) == 0 &&
 	       res.created,
 	   "import creates");
@@ -90,6 +91,7 @@ int main(void)
 	OK(wiki_find(w, "talks", &p, &e) == 1, "imported page");
 	STREQ(p.title, "talks", "import title from the file name without a heading");
 	store_page_clear(&p);
+	wiki_save_res_clear(&res);
 	OK(wiki_import_text(w, "dir/Talks.md", "No heading.\n", 12, "tester", &res, &e) == 0 &&
 	       res.unchanged,
 	   "re-import unchanged");
