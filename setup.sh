@@ -3,7 +3,9 @@
 # builds, and then either opens docday on the sample wiki or runs the tests.
 #
 #   ./setup.sh run     install, build, open the TUI on the sample wiki
-#   ./setup.sh check   install, build, run the whole test suite (make check)
+#   ./setup.sh check   install, build, run the whole test suite (make check),
+#                      then again from the release tarball under AddressSanitizer
+#                      and UBSan (make distcheck --enable-asan)
 #   ./setup.sh build   install and build only
 #
 # It is idempotent: a second run installs nothing and rebuilds only what
@@ -48,6 +50,15 @@ run)
 	;;
 check)
 	make -s -j"$(nproc 2>/dev/null || echo 2)" check
+	echo "setup: the test suite again, from the tarball, under ASan and UBSan" >&2
+	make -s distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-asan >distcheck.log 2>&1 || {
+		tail -60 distcheck.log
+		grep -h -B2 -A20 'Sanitizer\|runtime error\|^FAIL\|^ERROR' \
+			docday-*/_build/sub/test-suite.log 2>/dev/null | head -80
+		echo "setup: make distcheck (ASan) failed; see distcheck.log" >&2
+		exit 1
+	}
+	grep -E '^# (TOTAL|PASS|FAIL|ERROR):' distcheck.log | sed 's/^/distcheck (ASan) /' >&2
 	;;
 build) ;;
 *)

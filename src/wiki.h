@@ -74,8 +74,8 @@ typedef struct wiki_save_res {
 void wiki_save_res_clear(wiki_save_res *r);
 
 /* Saves a revision.  `res` is overwritten: clear a used one first
- * (wiki_save_res_clear).   A new page takes its title from req->title, else the
- * text's first heading, else req->name.  When base >= 0 and the head has
+ * (wiki_save_res_clear).  A new page takes its title from req->title, else
+ * the text's first heading, else req->name.  When base >= 0 and the head has
  * moved, nothing is written and ERR_CONFLICT is returned with head_num and
  * head_author filled. */
 int wiki_save(wiki *w, const wiki_save_req *req, wiki_save_res *res, err_info *e);
