@@ -5,9 +5,20 @@
  * items, footnotes -- whose markers prefix every line.  A block with inlines
  * (paragraph, heading, table cell) is first flattened into one sanitised
  * text with style segments, then cut into units between break opportunities
- * (spaces, CJK boundaries, word-hyphens), then filled greedily into lines.
- * Lines, spans and link data go into arrays owned by the layout_doc; all the
- * lines' text lives in one block, each line NUL-terminated.
+ * (spaces; between CJK characters unless kinsoku forbids; after the hyphen
+ * of "well-known"), then filled greedily into lines -- for ASCII text the
+ * same lines as Python's textwrap.  A unit longer than a line is cut at
+ * grapheme boundaries: a URL after / ? & = - . @, other words after a
+ * hyphen or where the line is full, never leaving closing punctuation at a
+ * line's start.  Breaks never depend on style boundaries, so a link or code
+ * span keeps the punctuation that touches it.  Finished lines' text and
+ * spans go into chunks owned by the layout_doc, each text NUL-terminated.
+ *
+ * Sanitising: every literal goes through add_text/verbatim_line; C0 (CR,
+ * BS, VT, FF included), DEL, C1, bidi controls, zero-width characters and
+ * what wcwidth() cannot print become u8_placeholder text in a span of its
+ * own with LS_CONTROL.  ZWJ/ZWNJ stay between two visible characters
+ * outside links and code (emoji sequences, Indic and Persian text).
  *
  * Decorations (ASCII mode in brackets):
  *   H1      text bold+underlined, then a rule of '═' ('=') across the width
@@ -27,7 +38,7 @@
  *   HTML    shown as source, dimmed; comments are hidden
  *   notes   references "[1]", definitions "[1] text" after a rule
  *   deep    prefixes wider than the width allows become "…" (ASCII '~')
- *           plus the innermost markers
+ *           plus the innermost markers, keeping room for text
  *
  * Style-track letters (layout_to_styles), the first that applies wins:
  *   '!' control placeholder     'm' link to a missing page
@@ -48,7 +59,6 @@
 
 #include "u8.h"
 
-#define MAX_WIDTH 10000
 #define TAB_STOP 4
 
 /* --- small helpers ------------------------------------------------------ */
@@ -254,7 +264,7 @@ typedef struct frame {
 } frame;
 
 typedef struct list_state {
-	int ordered, digits, mark_w, level;
+	int ordered, digits, mark_w, level, tasks;
 	long long next;
 } list_state;
 
@@ -264,6 +274,7 @@ typedef struct ctx {
 	int width, max_prefix;
 	/* the document being built */
 	buf text;           /* the line being built */
+	int line_w;         /* its width */
 	layout_span *spans; /* its spans */
 	size_t nspans, capspans;
 	chunk *arena;       /* finished lines' text and spans */
@@ -453,14 +464,14 @@ static int cp_safe(uint32_t cp, uint32_t prev, const char *next, size_t n, int s
 
 /* --- building lines ----------------------------------------------------- */
 
-/* Appends text to the line being built, extending the last span when the
- * style matches (placeholders always get a span of their own). */
-static void put(ctx *c, const char *s, size_t n, uint32_t style, int32_t link)
+/* Appends text of known width w to the line being built; see put(). */
+static void put_w(ctx *c, const char *s, size_t n, int w, uint32_t style, int32_t link)
 {
 	layout_span *sp;
 
 	if (!n)
 		return;
+	c->line_w += w;
 	if (c->nspans && !(style & LS_CONTROL)) {
 		sp = &c->spans[c->nspans - 1];
 		if (sp->style == style && sp->link == link) {
@@ -477,6 +488,13 @@ static void put(ctx *c, const char *s, size_t n, uint32_t style, int32_t link)
 	buf_put(&c->text, s, n);
 }
 
+/* Appends text to the line being built, extending the last span when the
+ * style matches (placeholders always get a span of their own). */
+static void put(ctx *c, const char *s, size_t n, uint32_t style, int32_t link)
+{
+	put_w(c, s, n, str_width(s, n), style, link);
+}
+
 static void put_str(ctx *c, const char *s, uint32_t style)
 {
 	put(c, s, strlen(s), style, -1);
@@ -489,7 +507,7 @@ static void put_spaces(ctx *c, int n, uint32_t style)
 	while (n > 0) {
 		int k = n < 32 ? n : 32;
 
-		put(c, sp, (size_t)k, style, -1);
+		put_w(c, sp, (size_t)k, k, style, -1);
 		n -= k;
 	}
 }
@@ -498,14 +516,15 @@ static void put_spaces(ctx *c, int n, uint32_t style)
 static void put_rep(ctx *c, const char *glyph, int n, uint32_t style)
 {
 	size_t g = strlen(glyph);
+	int i, w = str_width(glyph, g) * (n > 0 ? n : 0);
 
 	c->tmp.len = 0;
 	buf_grow(&c->tmp, g * (size_t)(n > 0 ? n : 0));
-	while (n-- > 0) {
+	for (i = 0; i < n; i++) {
 		memcpy(c->tmp.ptr + c->tmp.len, glyph, g);
 		c->tmp.len += g;
 	}
-	put(c, c->tmp.ptr, c->tmp.len, style, -1);
+	put_w(c, c->tmp.ptr, c->tmp.len, w, style, -1);
 }
 
 /* Drops trailing spaces from the line being built. */
@@ -515,7 +534,7 @@ static void trim_line(ctx *c)
 	layout_span *sp;
 
 	while (len && c->text.ptr[len - 1] == ' ')
-		len--;
+		len--, c->line_w--;
 	buf_truncate(&c->text, len);
 	while (c->nspans) {
 		sp = &c->spans[c->nspans - 1];
@@ -559,13 +578,14 @@ static void commit(ctx *c, int src, int flags)
 		l->spans = arena_alloc(&c->arena, c->nspans * sizeof *c->spans);
 		memcpy(l->spans, c->spans, c->nspans * sizeof *c->spans);
 	}
-	l->width = len ? str_width(text, len) : 0;
+	l->width = c->line_w;
 	l->src_line = src;
 	l->flags = flags | (l->width > c->width ? LL_SCROLL : 0);
 	for (i = 0; i < c->nspans; i++)
 		if (c->spans[i].link >= 0)
 			note_link_line(c, c->spans[i].link, (int)c->nlines - 1);
 	c->text.len = 0;
+	c->line_w = 0;
 	c->nspans = 0;
 	c->last_src = src;
 }
@@ -948,7 +968,7 @@ static void inline_enter(ctx *c, walk *w, inl *s, md_node *n, uint32_t base)
 
 	switch (t) {
 	case MD_TEXT: add_text(c, lit, (size_t)-1, style, s->link, s->link >= 0); break;
-	case MD_SOFTBREAK: ptext_add(c, " ", 1, style, s->link, 0); break;
+	case MD_SOFTBREAK: add_text(c, " ", 1, style, s->link, 1); break;
 	case MD_LINEBREAK: ptext_add(c, "\n", 1, style, s->link, 0); break;
 	case MD_CODE: add_text(c, lit, (size_t)-1, style | LS_CODE, s->link, 1); break;
 	case MD_HTML_INLINE:
@@ -1237,14 +1257,14 @@ static size_t split_grapheme(const ctx *c, size_t i, size_t e, int left, int *w)
  * or after opening punctuation.  *w gets the chunk's width. */
 static size_t cut_point(const ctx *c, size_t s, size_t e, int left, int url, int *w)
 {
-	size_t i = s, k = seg_at(c, s), ce, fit = s, pfit = s, sep = s;
+	size_t i = s, k = seg_at(c, s), ce, fit = s, pfit = s, sep = s, cut;
 	int cw, acc = 0, fit_w = 0, pfit_w = 0, sep_w = 0, word = 0;
 	uint32_t cp, last = 0;
 
 	while (i < e) {
 		ce = cluster(c, i, e, &k, &cw, &cp);
-		if (fit == s && cw > left && (ce = split_grapheme(c, i, ce, left, w)) > i)
-			return ce;
+		if (fit == s && cw > left && (cut = split_grapheme(c, i, ce, left, w)) > i)
+			return cut;
 		if (fit > s && acc + cw > left) {
 			if ((no_break_before(cp) || no_break_after(last)) && pfit > s)
 				fit = pfit, fit_w = pfit_w;
@@ -1313,6 +1333,8 @@ static void wrap_long(ctx *c, const unit *u, int avail, int *have, size_t *ls, s
 		s = cut;
 		left = avail;
 	}
+	if (s == u->e) /* an overwide grapheme took it all */
+		return;
 	if (!*have)
 		*ls = s, *cw = rest, *have = 1;
 	else
@@ -1428,9 +1450,11 @@ static int wrap_ascii(ctx *c, size_t a, size_t b, int avail)
 	return 1;
 }
 
-/* Writes text[s..e) of the flattened inlines with their styles. */
-static void put_range(ctx *c, size_t s, size_t e)
+/* Writes text[s..e) of the flattened inlines with their styles; the
+ * caller knows its width. */
+static void put_range(ctx *c, size_t s, size_t e, int w)
 {
+	c->line_w += w;
 	size_t k, a, b;
 	seg *g;
 
@@ -1441,7 +1465,7 @@ static void put_range(ctx *c, size_t s, size_t e)
 		a = g->off > s ? g->off : s;
 		b = g->off + g->len < e ? g->off + g->len : e;
 		if (b > a)
-			put(c, c->ptext.ptr + a, b - a, g->style, g->link);
+			put_w(c, c->ptext.ptr + a, b - a, 0, g->style, g->link);
 	}
 }
 
@@ -1488,7 +1512,7 @@ static void emit_inlines(ctx *c, const char *lead, uint32_t lead_style, int src,
 			put_str(c, lead, lead_style);
 		else
 			put_spaces(c, lead_w, 0);
-		put_range(c, c->ranges[i].s, c->ranges[i].e);
+		put_range(c, c->ranges[i].s, c->ranges[i].e, c->ranges[i].w);
 		commit(c, src, i == 0 ? flags : 0);
 	}
 }
@@ -1801,7 +1825,7 @@ static void table_row(ctx *c, const table_info *t, int r, int flags)
 			put_str(c, c->g->vert, LS_RULE);
 			put_spaces(c, 1 + left, 0);
 			if (rg)
-				put_range(c, rg->s, rg->e);
+				put_range(c, rg->s, rg->e, rg->w);
 			put_spaces(c, pad - left + 1, 0);
 		}
 		put_str(c, c->g->vert, LS_RULE);
@@ -1960,6 +1984,7 @@ static void list_enter(ctx *c, md_node *n)
 		task |= md_task_state(it) != 0;
 	}
 	l->ordered = md_list_type(n) == MD_LIST_ORDERED;
+	l->tasks = task;
 	l->next = md_list_start(n);
 	for (i = 0; i + 1 < c->nls; i++)
 		l->level += !c->ls[i].ordered;
@@ -1974,7 +1999,7 @@ static void list_enter(ctx *c, md_node *n)
 static void item_enter(ctx *c, md_node *n)
 {
 	list_state *l = &c->ls[c->nls - 1];
-	int task = md_task_state(n);
+	int task = l->tasks ? md_task_state(n) : 0;
 	const char *box = task == 2 ? c->g->done : c->g->todo;
 	frame *f = push_frame(c, F_ITEM, l->mark_w);
 
@@ -2116,8 +2141,8 @@ layout_doc *layout_render(const md_doc *doc, const layout_opts *opts, err_info *
 	walk w;
 	int ev, min_text;
 
-	if (!opts || opts->width < 1 || opts->width > MAX_WIDTH) {
-		err_set(e, ERR_USAGE, "layout width must be between 1 and %d", MAX_WIDTH);
+	if (!opts || opts->width < 1 || opts->width > LAYOUT_MAX_WIDTH) {
+		err_set(e, ERR_USAGE, "layout width must be between 1 and %d", LAYOUT_MAX_WIDTH);
 		return NULL;
 	}
 	width_cache_check();
@@ -2186,25 +2211,27 @@ void layout_to_text(const layout_doc *d, buf *out)
 	}
 }
 
+/* The 16-colour foreground of a style: the TUI's palette and precedence
+ * (ui_style_attr in ui.c), so that show and the page view agree. */
 static int fg_colour(uint32_t st)
 {
-	int h = (int)LS_HEADING_LEVEL(st);
+	int fg = 0;
 
 	if (st & LS_CONTROL)
-		return 31;
-	if (st & LS_LINK_MISSING)
-		return 31;
-	if (st & LS_LINK_EXTERNAL)
-		return 36;
-	if (st & LS_LINK)
-		return 34;
-	if (st & (LS_MARKER | LS_RULE))
-		return 90;
-	if (h)
-		return h <= 2 ? 95 : 35;
+		fg = 31; /* red */
+	if (LS_HEADING_LEVEL(st))
+		fg = 35; /* magenta */
 	if (st & LS_CODE)
-		return 32;
-	return 0;
+		fg = 32; /* green */
+	if ((st & (LS_MARKER | LS_RULE)) && !fg)
+		fg = 33; /* yellow */
+	if (st & LS_LINK)
+		fg = 36; /* cyan */
+	if (st & LS_LINK_EXTERNAL)
+		fg = 34; /* blue */
+	if (st & LS_LINK_MISSING)
+		fg = 31; /* red */
+	return fg;
 }
 
 static void sgr(buf *out, uint32_t st, int colour)

@@ -9,7 +9,14 @@
  * has LL_SCROLL (code blocks and tables that do not fit).
  *
  * Ownership: layout_render returns a layout_doc the caller frees with
- * layout_free; all strings and arrays inside belong to it. */
+ * layout_free; all strings and arrays inside belong to it.
+ *
+ * Widths: a line's width is the sum of wcwidth() over its code points --
+ * exactly how far ncurses moves the cursor -- so a ZWJ emoji sequence
+ * counts each part (glibc: 👨‍👩‍👧 = 6, 👍🏽 = 4).  The program must have set a
+ * UTF-8 LC_CTYPE (u8_setlocale()); in a non-UTF-8 locale every non-ASCII
+ * character is shown as a placeholder.  The decorations and the
+ * style-track letters are listed at the top of layout.c. */
 #ifndef DOCDAY_LAYOUT_H
 #define DOCDAY_LAYOUT_H
 
@@ -68,11 +75,15 @@ typedef struct layout_line {
 
 enum layout_link_kind { LK_PAGE = 1, LK_FRAGMENT = 2, LK_EXTERNAL = 3 };
 
+/* One per LINK and IMAGE node, in document order; an image inside a link
+ * is part of that link (a badge goes where the link goes).  A URL that
+ * names nothing ("", "!!!") is an LK_PAGE with slug "" and missing = 1. */
 typedef struct layout_link {
 	int kind;        /* enum layout_link_kind */
 	char *url;       /* as written (sanitised for display) */
 	char *slug;      /* LK_PAGE: target slug */
-	char *fragment;  /* LK_PAGE / LK_FRAGMENT: anchor slug, or NULL */
+	char *fragment;  /* LK_PAGE / LK_FRAGMENT: anchor slug (u8_slug of the
+	                  * percent-decoded fragment, as headings' anchors), or NULL */
 	int missing;     /* LK_PAGE whose page does not exist */
 	int first_line;  /* lines it occupies (a wrapped link is one link) */
 	int last_line;
@@ -104,8 +115,13 @@ typedef struct layout_opts {
 	int ascii; /* decorations from ASCII only (no box drawing, bullets) */
 } layout_opts;
 
-/* Lays out a parsed document.  Never fails on any input; NULL only when
- * opts is invalid (e set).  Caller frees with layout_free. */
+/* The widest layout_opts.width accepted. */
+#define LAYOUT_MAX_WIDTH 10000
+
+/* Lays out a parsed document (NULL: an empty one).  Never fails on any
+ * input; NULL only when opts is invalid -- NULL, or width outside
+ * 1..LAYOUT_MAX_WIDTH -- with e set (ERR_USAGE).  Caller frees with
+ * layout_free. */
 layout_doc *layout_render(const md_doc *doc, const layout_opts *opts, err_info *e);
 void layout_free(layout_doc *d);
 

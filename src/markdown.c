@@ -107,6 +107,11 @@ md_node *md_root(const md_doc *d)
 	return d ? MN(d->root) : NULL;
 }
 
+struct cmark_node *md_cmark_root(const md_doc *d)
+{
+	return d ? d->root : NULL;
+}
+
 /* --- wiki links ------------------------------------------------------------
  *
  * cmark-gfm's core inline parser owns '[', so [[...]] cannot be a syntax

@@ -25,6 +25,7 @@
 
 typedef struct md_doc md_doc;
 typedef struct md_node md_node;
+struct cmark_node;
 
 enum md_type {
 	MD_NONE = 0,
@@ -72,6 +73,12 @@ void md_free(md_doc *d);
 size_t md_max_len(void);
 
 md_node *md_root(const md_doc *d);
+
+/* The cmark-gfm root node of the parse, for the HTML exporter (the one other
+ * module that includes cmark's headers).  Owned by d: it may be changed in
+ * place but not freed.  Wiki links carry docday's user_data (see
+ * markdown.c); nobody else may set user_data on this tree. */
+struct cmark_node *md_cmark_root(const md_doc *d);
 
 /* Tree walking; each returns NULL at the end. */
 md_node *md_first_child(const md_node *n);

@@ -9,7 +9,6 @@
  * layout must keep are checked on every input at every width from 1 to
  * 150, and targeted checks cover what golden files alone do not prove. */
 #include <dirent.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +100,15 @@ static int line_ok(const layout_doc *d, size_t i, buf *why)
 		return fail(why, "width field wrong", i);
 	if (l->width > d->width && !(l->flags & LL_SCROLL))
 		return fail(why, "line wider than the width", i);
+	if (l->width > d->width && d->width >= 10) {
+		/* only code (gutter), tables (borders) and raw HTML (dim) scroll */
+		int scrollable = 0;
+
+		for (k = 0; k < l->nspans; k++)
+			scrollable |= (l->spans[k].style & (LS_RULE | LS_DIM)) != 0;
+		if (!scrollable)
+			return fail(why, "text wider than the width", i);
+	}
 	if (!u8_valid(l->text, l->len, NULL) || strlen(l->text) != l->len)
 		return fail(why, "invalid UTF-8", i);
 	for (k = 0; k < l->len; k++)
@@ -715,7 +723,6 @@ static void check_blocks(void)
 {
 	layout_doc *d;
 	char *t;
-	size_t i;
 	int ok;
 
 	t = text_of("- - - ```\n      \tx\n      ab\tx\n      ```\n", 40);
@@ -738,6 +745,17 @@ static void check_blocks(void)
 	t = text_of("a\n\n---\n\nb\n", 12);
 	STREQ(t, "a\n\n╌╌╌╌╌╌╌╌╌╌╌╌\n\nb\n", "31: a thematic break spans the width");
 	free(t);
+	t = text_of("<div>\n*x*\n</div>\n\n<!-- gone -->\n\nt <!-- c --> u\n", 40);
+	STREQ(t, "<div>\n*x*\n</div>\n\nt u\n", "40: raw HTML shown as source, comments hidden");
+	free(t);
+}
+
+static void check_tables(void)
+{
+	layout_doc *d;
+	char *t;
+	size_t i;
+	int ok;
 
 	d = render("| Name | Description | Size |\n|---|---|--:|\n"
 	           "| alpha | The first letter of the Greek alphabet | 1 |\n"
@@ -762,10 +780,6 @@ static void check_blocks(void)
 	t = text_of("| a | b |\n|--:|:-:|\n| x\\|y | z |\n", 40);
 	STREQ(t, "┌─────┬───┐\n│   a │ b │\n╞═════╪═══╡\n│ x|y │ z │\n└─────┴───┘\n",
 	      "29: alignment honoured and \\| shown as |");
-	free(t);
-
-	t = text_of("<div>\n*x*\n</div>\n\n<!-- gone -->\n\nt <!-- c --> u\n", 40);
-	STREQ(t, "<div>\n*x*\n</div>\n\nt u\n", "40: raw HTML shown as source, comments hidden");
 	free(t);
 }
 
@@ -796,6 +810,15 @@ static void check_misc(void)
 	buf_free(&b);
 	layout_free(d);
 
+	d = render("x **bold words that wrap over lines** y\n", 12);
+	layout_to_ansi(d, &b, 0);
+	STREQ(buf_cstr(&b),
+	      "x \033[0;1mbold words\033[0m\n\033[0;1mthat wrap\033[0m\n"
+	      "\033[0;1mover lines\033[0m y\n",
+	      "24: a style restarts on each wrapped line and ends before the line end");
+	buf_free(&b);
+	layout_free(d);
+
 	md = "> - a\n\n- [ ] b\n\n---\n\n| x |\n|---|\n| y |\n";
 	d = render_n(md, strlen(md), 20, 1);
 	layout_to_text(d, &b);
@@ -806,13 +829,48 @@ static void check_misc(void)
 	layout_free(d);
 }
 
+/* Random documents from hostile fragments keep every invariant. */
+static void check_random(void)
+{
+	static const char *frags[] = {
+	    "# ", "###### ", "> ", ">> ", "- ", "1. ", "10) ", "- [ ] ", "    ", "\t", "```\n",
+	    "~~~\n", "---\n", "**", "*", "_", "~~", "`", "[", "](", ")", "![", "<", ">",
+	    "<!-- ", " -->", "<div>", "|", "| a | b |\n|---|:-:|\n", "\\", "&#27;", "&#x202e;",
+	    "\x1b[2J", "\r", "\x08", "\x9b", "\xe2\x80\x8d", "\xcc\x81", "👨‍👩‍👧", "🇯🇵", "👍🏽",
+	    "中文", "，", "（", "word ", "longwordlongwordlongwordlongword",
+	    "https://example.com/a/b?c=d&e=f", "[[Page]]", "[[No Such|x]]", "[^1]", "[^1]: n\n",
+	    " ", "\n", "\n\n", "a-b-c-d"};
+	unsigned long r = 12345;
+	buf md = BUF_INIT, why = BUF_INIT;
+	int it, k, n, ok = 1;
+
+	for (it = 0; it < 400 && ok; it++) {
+		layout_doc *d;
+
+		md.len = 0;
+		r = r * 6364136223846793005UL + 1442695040888963407UL;
+		n = (int)((r >> 33) % 50);
+		for (k = 0; k < n; k++) {
+			r = r * 6364136223846793005UL + 1442695040888963407UL;
+			buf_puts(&md, frags[(r >> 33) % (sizeof frags / sizeof *frags)]);
+		}
+		d = render_n(buf_cstr(&md), md.len, 1 + (int)((r >> 20) % 90), (int)((r >> 40) & 1));
+		ok = doc_ok(d, &why);
+		if (!ok)
+			printf("#   %s in: %s\n", buf_cstr(&why), buf_cstr(&md));
+		layout_free(d);
+	}
+	OK(ok, "12/23/1: 400 random hostile documents keep the invariants");
+	buf_free(&md);
+	buf_free(&why);
+}
+
 int main(void)
 {
 	const char *top = getenv("TOP_SRCDIR");
 	const char *regen = getenv("DOCDAY_REGEN");
 
-	if (!setlocale(LC_ALL, "C.UTF-8"))
-		setlocale(LC_ALL, "");
+	u8_setlocale();
 	golden_all(top && *top ? top : ".", regen && strcmp(regen, "1") == 0);
 	check_greedy();
 	check_hanging();
@@ -825,6 +883,8 @@ int main(void)
 	check_links();
 	check_hostile();
 	check_blocks();
+	check_tables();
 	check_misc();
+	check_random();
 	return tap_done();
 }
