@@ -447,11 +447,69 @@ static char *one_line(const char *s)
 	return t;
 }
 
+/* Writes data to path through a temporary file and a rename, so the file
+ * is whole or untouched. */
+static int write_file_atomic(const char *path, const char *data, size_t n, err_info *e)
+{
+	buf tmp = BUF_INIT;
+	FILE *f;
+	int ok;
+
+	buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	f = fopen(buf_cstr(&tmp), "wb");
+	if (!f) {
+		err_set(e, ERR_USER, "cannot write %s: %s", path, strerror(errno));
+		buf_free(&tmp);
+		return -1;
+	}
+	ok = fwrite(data, 1, n, f) == n;
+	ok = (fclose(f) == 0) && ok;
+	if (!ok || rename(buf_cstr(&tmp), path) < 0) {
+		err_set(e, ERR_USER, "cannot write %s: %s", path, strerror(errno));
+		unlink(buf_cstr(&tmp));
+		buf_free(&tmp);
+		return -1;
+	}
+	buf_free(&tmp);
+	return 0;
+}
+
+/* After a conflicting merge: the text with markers to --conflict-out or
+ * stdout, and what to do next. */
+static int report_conflict(struct cli_ctx *c, const wiki_save_res *res, const char *out)
+{
+	err_info e = {0};
+
+	msg("%s", c->err.msg);
+	if (!res->conflict_text) {
+		msg("nothing was saved and your input is unchanged");
+		return ERR_CONFLICT;
+	}
+	if (out) {
+		if (write_file_atomic(out, res->conflict_text, res->conflict_len, &e) < 0) {
+			msg("%s", e.msg);
+			return ERR_CONFLICT;
+		}
+		msg("the merged text with conflict markers is in %s: resolve them, then save it "
+		    "with --base %lld",
+		    out, (long long)res->head_num);
+	} else {
+		fwrite(res->conflict_text, 1, res->conflict_len, stdout);
+		msg("the merged text with conflict markers was written to standard output: resolve "
+		    "them, then save with --base %lld",
+		    (long long)res->head_num);
+	}
+	return ERR_CONFLICT;
+}
+
 static int cmd_save(struct cli_ctx *c, int argc, char **argv)
 {
-	const char *base = NULL, *m = NULL, *title = NULL;
-	struct opt opts[] = {
-	    {"base", 'b', 1, &base}, {"message", 'm', 1, &m}, {"title", 't', 1, &title}, {0}};
+	const char *base = NULL, *m = NULL, *title = NULL, *cout = NULL;
+	struct opt opts[] = {{"base", 'b', 1, &base},
+	                     {"message", 'm', 1, &m},
+	                     {"title", 't', 1, &title},
+	                     {"conflict-out", 0, 1, &cout},
+	                     {0}};
 	wiki_save_req req = {0};
 	wiki_save_res res = {0};
 	buf text = BUF_INIT;
@@ -477,16 +535,23 @@ static int cmd_save(struct cli_ctx *c, int argc, char **argv)
 	req.author = c->author;
 	req.summary = summary;
 	if (wiki_save(c->w, &req, &res, &c->err) < 0) {
-		rc = fail(c);
-		if (rc == ERR_CONFLICT)
-			msg("your text is unchanged where it came from; to save it anyway, look at "
-			    "'docday diff', then save with --base %lld",
-			    (long long)res.head_num);
+		rc = c->err.code == ERR_CONFLICT ? report_conflict(c, &res, cout) : fail(c);
 		goto out;
+	}
+	if (res.merged) {
+		buf when = BUF_INIT;
+
+		buf_put_time(&when, res.head_at_ms);
+		msg("merged with %s's change of %s (revision %lld)", res.head_author, buf_cstr(&when),
+		    (long long)res.head_num);
+		buf_free(&when);
 	}
 	out_field(res.slug);
 	printf("\t%lld\t%s\n", (long long)res.num,
-	       res.created ? "created" : res.unchanged ? "unchanged" : "saved");
+	       res.created     ? "created"
+	       : res.unchanged ? "unchanged"
+	       : res.merged    ? "merged"
+	                       : "saved");
 out:
 	wiki_save_res_clear(&res);
 	free(summary);
@@ -1025,15 +1090,20 @@ const struct cli_command cli_commands[] = {
      "pipe the bytes are exact; on a terminal control characters are shown as\n"
      "visible placeholders.\n",
      cmd_cat, OPEN_SAMPLE},
-    {"save", "PAGE [--base N] [-m MSG] [--title T] < FILE", "save a new revision",
+    {"save", "PAGE [--base N] [-m MSG] [--title T] [--conflict-out F] < FILE",
+     "save a new revision",
      "Reads the text from standard input and saves it as a new revision of PAGE,\n"
      "creating the page when it does not exist (its title is --title, else the\n"
      "text's first heading, else PAGE).  --base N says the text was based on\n"
-     "revision N: when someone saved after N, nothing is saved, FILE is left as it\n"
-     "is, the exit code is 4 and the message names the new head.  Without --base\n"
-     "the text is saved on top of the current head.  Text identical to the head\n"
-     "saves nothing.  Text must be UTF-8 without NUL bytes, at most 32 MiB.\n"
-     "Prints: slug, revision, and created|saved|unchanged.\n",
+     "revision N.  When someone saved after N, docday merges three-way (revision\n"
+     "N, their head, your text): a clean merge is saved and reported as merged;\n"
+     "a conflict saves nothing, exits with code 4, and writes the merged text with\n"
+     "conflict markers to standard output or to --conflict-out F.  Resolve the\n"
+     "markers and save again with the --base the message names.  FILE is never\n"
+     "touched.  Without --base the text is saved on top of the current head.\n"
+     "Text identical to the head saves nothing.  Text must be UTF-8 without NUL\n"
+     "bytes, at most 32 MiB.  Prints: slug, revision, and\n"
+     "created|saved|merged|unchanged.\n",
      cmd_save, OPEN_SAMPLE},
     {"history", "PAGE", "list the revisions of a page",
      "One line per revision, newest first: number, time, author, size in bytes,\n"

@@ -1,12 +1,14 @@
 /* wiki: the rules of the wiki over store and markdown (see wiki.h). */
 #include "wiki.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 
 #include "buf.h"
 #include "markdown.h"
+#include "merge.h"
 #include "sample.h"
 #include "u8.h"
 
@@ -142,6 +144,7 @@ void wiki_save_res_clear(wiki_save_res *r)
 		return;
 	free(r->slug);
 	free(r->head_author);
+	free(r->conflict_text);
 	memset(r, 0, sizeof *r);
 }
 
@@ -175,16 +178,45 @@ static int finish(wiki *w, int rc, err_info *e)
 	return rc;
 }
 
-static int conflict(const store_page *p, const wiki_save_req *req, wiki_save_res *res,
-                    err_info *e)
+/* The head moved since req->base: three-way merge (base, the head, this
+ * text).  Clean: *m holds the text to save.  Conflicting: the text with
+ * markers goes to res and ERR_CONFLICT is returned; nothing is saved. */
+static int merge_stale(wiki *w, const store_page *p, const store_rev *head,
+                       const wiki_save_req *req, merge_result *m, wiki_save_res *res,
+                       err_info *e)
 {
+	store_rev base = {0};
+	char ours[160], theirs[160];
+	int r;
+
 	res->head_num = p->head_num;
-	res->head_author = p->last_author ? strdup(p->last_author) : NULL;
+	res->head_author = strdup(head->author ? head->author : "someone");
+	res->head_at_ms = head->at_ms;
+	r = store_rev_get(w->st, p->id, req->base, &base, e);
+	if (r == 0)
+		err_set(e, ERR_USER, "'%s' has no revision %lld (its head is revision %lld)", p->slug,
+		        (long long)req->base, (long long)p->head_num);
+	if (r <= 0)
+		return -1;
+	snprintf(ours, sizeof ours, "%s (your text, based on revision %lld)", req->author,
+	         (long long)req->base);
+	snprintf(theirs, sizeof theirs, "%s (revision %lld)", res->head_author,
+	         (long long)head->num);
+	r = merge_three(base.body, base.body_len, req->text, req->len, head->body, head->body_len,
+	                ours, theirs, m, e);
+	store_rev_clear(&base);
+	if (r < 0)
+		return -1;
+	if (m->clean)
+		return 0;
+	res->conflict_text = m->text;
+	res->conflict_len = m->len;
+	m->text = NULL;
 	return err_set(e, ERR_CONFLICT,
-	               "'%s' has changed: your text is based on revision %lld but revision "
-	               "%lld by %s is now the head; nothing was saved",
-	               p->slug, (long long)req->base, (long long)p->head_num,
-	               p->last_author ? p->last_author : "someone");
+	               "'%s' was changed by %s (revision %lld) after revision %lld, and %d "
+	               "place%s conflict with your text: nothing was saved",
+	               p->slug, res->head_author, (long long)head->num, (long long)req->base,
+	               m->conflicts, m->conflicts == 1 ? "" : "s");
 }
 
 /* Inside the write transaction: find or create the page, check the base,
@@ -194,10 +226,14 @@ static int save_locked(wiki *w, const wiki_save_req *req, md_doc *doc, wiki_save
 {
 	store_page p = {0};
 	store_rev head = {0};
+	merge_result merged = {0};
+	md_doc *own = NULL;
+	const char *text = req->text;
+	size_t len = req->len;
 	char *title = NULL, *slug = NULL, **links = NULL;
 	size_t nlinks;
 	int64_t id;
-	int r, rc = -1;
+	int r, rc = -1, line = 0;
 
 	r = wiki_find(w, req->name, &p, e);
 	if (r < 0)
@@ -222,12 +258,9 @@ static int save_locked(wiki *w, const wiki_save_req *req, md_doc *doc, wiki_save
 			goto out;
 		res->created = 1;
 	} else {
-		if (req->base == 0 || (req->base > 0 && req->base != p.head_num)) {
-			if (req->base == 0)
-				err_set(e, ERR_CONFLICT, "a page named '%s' already exists (revision %lld)",
-				        p.slug, (long long)p.head_num);
-			else
-				conflict(&p, req, res, e);
+		if (req->base == 0) {
+			err_set(e, ERR_CONFLICT, "a page named '%s' already exists (revision %lld)",
+			        p.slug, (long long)p.head_num);
 			res->head_num = p.head_num;
 			goto out;
 		}
@@ -238,15 +271,34 @@ static int save_locked(wiki *w, const wiki_save_req *req, md_doc *doc, wiki_save
 		id = p.id;
 		if (store_rev_get(w->st, p.id, 0, &head, e) < 0)
 			goto out;
-		if (head.body && head.body_len == req->len &&
-		    memcmp(head.body, req->text, req->len) == 0 && strcmp(title, p.title) == 0) {
+		if (req->base > 0 && req->base != p.head_num) {
+			if (merge_stale(w, &p, &head, req, &merged, res, e) < 0)
+				goto out;
+			/* The merged text has links of its own. */
+			doc = own = md_parse(merged.text, merged.len, MD_FOOTNOTES, e);
+			if (!doc)
+				goto out;
+			text = merged.text;
+			len = merged.len;
+			res->merged = 1;
+		}
+		if (req->base > 0 && merge_has_markers(text, len, &line) &&
+		    !merge_has_markers(head.body, head.body_len, NULL)) {
+			err_set(e, ERR_USER,
+			        "the text still has conflict markers (line %d): resolve them, then save",
+			        line);
+			goto out;
+		}
+		if (head.body_len == len && memcmp(head.body, text, len) == 0 &&
+		    strcmp(title, p.title) == 0) {
 			res->unchanged = 1;
+			res->merged = 0; /* nothing of the text was new */
 			res->num = p.head_num;
 			rc = 0;
 			goto out;
 		}
 	}
-	if (store_rev_add(w->st, id, title, req->text, req->len, req->author,
+	if (store_rev_add(w->st, id, title, text, len, req->author,
 	                  req->at_ms ? req->at_ms : wiki_now_ms(), req->summary ? req->summary : "",
 	                  NULL, &res->num, e) < 0)
 		goto out;
@@ -260,6 +312,8 @@ out:
 		slug = NULL;
 	}
 	md_strv_free(links);
+	md_free(own);
+	merge_result_clear(&merged);
 	store_rev_clear(&head);
 	store_page_clear(&p);
 	free(title);

@@ -67,17 +67,27 @@ typedef struct wiki_save_res {
 	int64_t num;      /* the new head number (the old one when unchanged) */
 	int created;      /* the page was created */
 	int unchanged;    /* same text and title as the head: nothing saved */
-	int64_t head_num; /* on ERR_CONFLICT: the current head */
-	char *head_author; /* on ERR_CONFLICT: its author */
+	int merged;        /* the head had moved: saved a clean three-way merge */
+	int64_t head_num;  /* merged or ERR_CONFLICT: the head it met */
+	char *head_author; /* ... its author */
+	int64_t head_at_ms;
+	char *conflict_text; /* ERR_CONFLICT after a merge: the text with
+	                        conflict markers (NULL for base 0) */
+	size_t conflict_len;
 } wiki_save_res;
 
 void wiki_save_res_clear(wiki_save_res *r);
 
 /* Saves a revision.  `res` is overwritten: clear a used one first
  * (wiki_save_res_clear).  A new page takes its title from req->title, else
- * the text's first heading, else req->name.  When base >= 0 and the head has
- * moved, nothing is written and ERR_CONFLICT is returned with head_num and
- * head_author filled. */
+ * the text's first heading, else req->name.
+ * When base > 0 and the head has moved since, the text is merged three-way
+ * (base, head, text) inside the write transaction: a clean merge is saved
+ * as the child of the head (res->merged); a conflict saves nothing and
+ * returns ERR_CONFLICT with the marked-up text in res->conflict_text.  A
+ * text based on a revision that still has conflict markers (and a head
+ * without them) is refused with ERR_USER.  base 0 on an existing page is
+ * ERR_CONFLICT. */
 int wiki_save(wiki *w, const wiki_save_req *req, wiki_save_res *res, err_info *e);
 
 /* Batching: between wiki_batch_begin and wiki_batch_end all saves share one
