@@ -302,6 +302,356 @@ def page_text(seed, num, title, size, count, extra_words=()):
     return "\n".join(out) + "\n"
 
 
+# ---------------------------------------------------------------------------
+# bigdoc: one large document (a handbook), for the show/view figures
+# ---------------------------------------------------------------------------
+
+# Words to build CJK sentences from (Chinese, Japanese, Korean), so the CJK
+# text varies instead of repeating CJK_LINES.
+ZH_NOUNS = """
+页面 文档 终端 数据库 版本 链接 搜索 编辑器 用户 服务器 索引 表格 列表 代码
+命令 配置 文件 历史 标题 段落 宽度 字符 格式 目录 备份 团队 结果 窗口 光标
+缓存 进程 网络 权限 日志 错误 测试 发布 分支 提交 变更 快照 模板 插件
+""".split()
+ZH_VERBS = """
+显示 读取 写入 更新 删除 打开 检查 合并 比较 保存 搜索 导入 导出 渲染 解析
+排序 复制 恢复 记录 跳过
+""".split()
+ZH_ADV = "已经 通常 总是 可以 需要 不会 也 都 就 会 应该 自动".split()
+ZH_ADJ = "新的 旧的 完整的 大的 小的 默认的 本地的 远程的 空的 共享的".split()
+
+JA_NOUNS = """
+ページ 文書 端末 データベース 版 リンク 検索 編集 保存 利用者 索引 表 一覧
+設定 ファイル 履歴 見出し 段落 幅 文字 画面 目次 差分 変更 記事 チーム 結果
+""".split()
+JA_PART = "は が を に で と も から まで".split()
+JA_VERBS = """
+表示します 読み込みます 書き込みます 更新します 削除します 開きます 確認します
+保存されます 検索できます 変わりません 使えます 残ります 比べます 並べます
+""".split()
+
+KO_NOUNS = """
+페이지 문서 터미널 데이터베이스 버전 링크 검색 편집 저장 사용자 서버 색인 표
+목록 코드 명령 설정 파일 기록 제목 문단 너비 글자 화면 팀 결과 변경
+""".split()
+KO_PART = "은 는 을 를 이 가 에서 으로 와 의".split()
+KO_VERBS = """
+표시합니다 읽습니다 씁니다 업데이트합니다 삭제합니다 엽니다 확인합니다
+저장됩니다 검색됩니다 남습니다 비교합니다 정렬합니다
+""".split()
+
+LATIN_TERMS = ["docday", "`show`", "`cat`", "SQLite", "Markdown", "ssh", "UTF-8",
+               "FTS5", "`--width 100`", "TUI", "cmark-gfm", "Git"]
+
+EMOJI = ("🚀 🐛 ✅ 😀 🙂 😐 ☕ ⚠️ 🔧 🟢 🟡 🔴 ⏳ 🎉 🙏 📄 📚 🔍 💾 🗂️ ✏️ 🧪 📈 📉 "
+         "🔒 🌏 💡 📝 🔥 👀 🤔 ❤️ ⭐ 🧭 🛠️").split()
+# multi-code-point emoji: ZWJ sequences, flags, skin tones, keycaps
+EMOJI_SEQ = ["👩‍💻", "👨‍👩‍👧", "🧑‍🔬", "🏳️‍🌈", "🇯🇵", "🇨🇳", "🇰🇷", "🇩🇪",
+             "🇺🇸", "👍🏽", "👋🏻", "1️⃣", "2️⃣", "#️⃣"]
+
+DOC_LANGS = ["c", "sh", "python", "sql", "json", "yaml", "diff", "", "text"]
+
+HOSTS = ["example.org", "docs.example.com", "wiki.example.net", "sqlite.org",
+         "github.com/example/docday", "commonmark.org"]
+
+
+class BigText(Text):
+    """Text plus CJK sentences, emoji and links for a long document."""
+
+    def __init__(self, rng, cjk, count):
+        super().__init__(rng)
+        self.cjk = cjk      # share of sentences that are CJK (0..1)
+        self.count = count  # wiki links point to page-00001..page-COUNT
+
+    def emoji(self):
+        if self.r.random() < 0.2:
+            return self.r.choice(EMOJI_SEQ)
+        return self.r.choice(EMOJI)
+
+    def cjk_sentence(self):
+        r = self.r
+        lang = r.random()
+        if lang < 0.5:
+            parts = []
+            for _ in range(r.randint(1, 3)):
+                s = "%s%s%s%s%s" % (r.choice(ZH_NOUNS), r.choice(ZH_ADV), r.choice(ZH_VERBS),
+                                    r.choice(ZH_ADJ), r.choice(ZH_NOUNS))
+                if r.random() < 0.15:
+                    s = r.choice(LATIN_TERMS) + " " + s
+                parts.append(s)
+            s = "，".join(parts) + r.choice(["。", "。", "。", "？", "！"])
+        elif lang < 0.8:
+            parts = []
+            for _ in range(r.randint(1, 3)):
+                s = "%s%s%s%s%s" % (r.choice(JA_NOUNS), r.choice(JA_PART), r.choice(JA_NOUNS),
+                                    r.choice(JA_PART), r.choice(JA_VERBS))
+                if r.random() < 0.15:
+                    s = r.choice(LATIN_TERMS) + " の" + s
+                parts.append(s)
+            s = "、".join(parts)[:-1] + "す。"
+        else:
+            words = []
+            for _ in range(r.randint(2, 4)):
+                words.append(r.choice(KO_NOUNS) + r.choice(KO_PART))
+            if r.random() < 0.15:
+                words.insert(0, r.choice(LATIN_TERMS))
+            s = " ".join(words) + " " + r.choice(KO_VERBS) + "."
+        if r.random() < 0.15:
+            s += " " + self.emoji()
+        return s
+
+    def url(self):
+        r = self.r
+        path = "/".join(self.noun() for _ in range(r.randint(1, 3)))
+        u = "https://%s/%s" % (r.choice(HOSTS), path)
+        if r.random() < 0.3:
+            u += ".html"
+        if r.random() < 0.15:
+            u += "#" + self.noun()
+        return u
+
+    def link(self):
+        r = self.r
+        k = r.random()
+        n = r.randint(1, self.count)
+        if k < 0.35:
+            return "[%s](%s)" % (self.phrase(1, 4), self.url())
+        if k < 0.50:
+            return "[[Page %05d]]" % n
+        if k < 0.60:
+            return "[[page-%05d|%s]]" % (n, self.phrase(1, 3))
+        if k < 0.75:
+            return "[%s](page-%05d.md)" % (self.phrase(1, 3), n)
+        if k < 0.85:
+            return "<%s>" % self.url()
+        if k < 0.93:
+            return self.url()  # a bare URL: the GFM autolink extension
+        return "[%s](#%s)" % (self.phrase(1, 3), self.noun())
+
+    def prose_sentence(self, lo=6, hi=22):
+        r = self.r
+        if r.random() < self.cjk:
+            return self.cjk_sentence()
+        s = self.sentence(lo, hi)
+        x = r.random()
+        if x < 0.22:
+            s = s[:-1].rstrip(",") + ", see " + self.link() + "."
+        elif x < 0.26:
+            w = s.split(" ")
+            i = r.randrange(1, len(w))
+            if not w[i].startswith(("`", "*")):
+                w[i] = "~~%s~~" % w[i].rstrip(",.?!")
+            s = " ".join(w)
+        elif x < 0.28:
+            s = s[:-1] + " ***%s***." % self.noun()
+        elif x < 0.31:
+            s += " " + self.emoji()
+        elif x < 0.32:
+            # a long unbreakable token: a path or an identifier
+            s = s[:-1] + " `/usr/share/docday/%s/%s_%s_%s.md`." % (
+                self.noun(), self.noun(), self.noun(), self.noun())
+        return s
+
+    def paragraph(self, lo=3, hi=12):
+        sents = [self.prose_sentence() for _ in range(self.r.randint(lo, hi))]
+        out, line = [], []
+        for s in sents:
+            line.append(s)
+            # wrap the source like an editor would, now and then
+            if self.r.random() < 0.3:
+                out.append(" ".join(line))
+                line = []
+        if line:
+            out.append(" ".join(line))
+        if len(out) > 1 and self.r.random() < 0.1:
+            out[0] += "  "  # a hard line break
+        return out
+
+    def title(self):
+        if self.r.random() < self.cjk:
+            return self.r.choice(ZH_ADJ) + self.r.choice(ZH_NOUNS) + "与" + self.r.choice(ZH_NOUNS)
+        return self.heading_text()
+
+
+def bd_list(t, depth=0, kind=None):
+    """A list, with lists nested up to two levels below, sometimes loose."""
+    r = t.r
+    kind = kind or r.choice(["-", "-", "*", "1.", "- [ ]"])
+    loose = depth == 0 and r.random() < 0.2
+    out = []
+    for i in range(r.randint(2, 7)):
+        body = t.prose_sentence(3, 14)
+        if r.random() < 0.2:
+            body += " " + t.prose_sentence(3, 10)
+        if kind == "1.":
+            mark = "%d." % (i + 1)
+        elif kind == "- [ ]":
+            mark = "- [%s]" % r.choice([" ", "x"])
+        else:
+            mark = kind
+        out.append("%s %s" % (mark, body))
+        # continuation lines are indented to the item's text
+        sub = " " * (len(mark.split(" ")[0]) + 1)
+        if loose and r.random() < 0.4:
+            out += [""] + [sub + x for x in t.paragraph(1, 3)]
+        if depth < 2 and r.random() < 0.3:
+            child = bd_list(t, depth + 1, r.choice(["-", "*", "1.", "- [ ]"]))
+            out += [sub + x if x else "" for x in child]
+        if loose:
+            out.append("")
+    return out
+
+
+def bd_table(t):
+    r = t.r
+    cols = r.randint(3, 7)
+    head = [t.noun().capitalize() for _ in range(cols)]
+    aligns = [r.choice(["---", ":---", ":---:", "---:"]) for _ in range(cols)]
+    rows = ["| " + " | ".join(head) + " |", "|" + "|".join(aligns) + "|"]
+    for _ in range(r.randint(3, 25)):
+        cells = []
+        for _ in range(cols):
+            k = r.random()
+            if k < 0.3:
+                cells.append(str(r.randint(0, 99999)))
+            elif k < 0.4:
+                cells.append("`%s_%s`" % (t.noun(), r.choice(VERBS)))
+            elif k < 0.45 + t.cjk / 3:
+                cells.append(r.choice(ZH_NOUNS) + r.choice(ZH_VERBS))
+            elif k < 0.5 + t.cjk / 3:
+                cells.append(t.emoji() + " " + t.noun())
+            elif k < 0.55 + t.cjk / 3:
+                cells.append(t.link())
+            else:
+                cells.append(t.phrase(1, 6))
+        rows.append("| " + " | ".join(cells) + " |")
+    return rows
+
+
+def bd_code(t):
+    r = t.r
+    lang = r.choice(DOC_LANGS)
+    out = ["```" + lang]
+    for _ in range(r.randint(4, 40)):
+        ind = "    " * r.randint(0, 3)
+        k = r.random()
+        if lang == "diff":
+            line = "%s %s_%s(%s);" % (r.choice("+- "), t.noun(), r.choice(VERBS), t.noun())
+        elif lang in ("json", "yaml"):
+            line = '%s"%s": "%s",' % (ind, t.noun(), t.phrase(1, 4))
+        elif lang == "sh":
+            line = "%sdocday --db %s.db %s %s" % (ind, t.noun(), r.choice(VERBS), t.noun())
+        elif lang == "sql":
+            line = "SELECT %s, %s FROM %s WHERE %s = %d;" % (
+                t.noun(), t.noun(), t.noun(), t.noun(), r.randint(0, 999))
+        else:
+            line = "%s%s_%s(%s, %d);" % (ind, t.noun(), r.choice(VERBS), t.noun(),
+                                         r.randint(0, 999))
+        if k < 0.08:
+            line += "  # " + (t.cjk_sentence() if r.random() < 0.3 + t.cjk else t.phrase(3, 8))
+        elif k < 0.12:
+            # a line longer than the page is wide
+            line += " " + " ".join("%s=%d" % (t.noun(), r.randint(0, 99)) for _ in range(14))
+        out.append(line)
+    out.append("```")
+    return out
+
+
+def bd_quote(t):
+    r = t.r
+    out = []
+    if r.random() < 0.3:
+        out.append("> **%s:** %s" % (r.choice(["Note", "Warning", "Tip"]), t.prose_sentence()))
+        out.append(">")
+    for x in t.paragraph(1, 5):
+        out.append("> " + x)
+    k = r.random()
+    if k < 0.25:
+        out.append(">")
+        out += ["> " + x if x else ">" for x in bd_list(t, 0, "-")]
+    elif k < 0.4:
+        out.append(">")
+        out += ["> > " + x for x in t.paragraph(1, 3)]
+    return out
+
+
+def bigdoc_text(seed, size, count, cjk):
+    """About `size` bytes of one long Markdown document, a handbook."""
+    rng = random.Random("%s:bigdoc:%d:%s" % (seed, size, cjk))
+    t = BigText(rng, cjk, count)
+    body, toc = [], []
+    length = 0
+    chapter_every = max(size // 24, 3000)
+    chap = sec = 0
+    next_chap = next_sec = 0
+
+    def emit(lines):
+        nonlocal length
+        lines = lines + [""]
+        body.extend(lines)
+        length += sum(len(x.encode()) + 1 for x in lines)
+
+    while length < size - 1500:
+        if length >= next_chap:
+            chap, sec = chap + 1, 0
+            title = "%d. %s" % (chap, t.title())
+            toc.append((title, []))
+            emit(["## " + title])
+            emit(t.paragraph(4, 12))
+            next_chap = length + chapter_every
+            next_sec = length + rng.randint(2000, 9000)
+            continue
+        if length >= next_sec:
+            sec += 1
+            title = "%d.%d %s" % (chap, sec, t.title())
+            toc[-1][1].append(title)
+            emit(["### " + title])
+            next_sec = length + rng.randint(3000, 12000)
+            continue
+        k = rng.random()
+        if k < 0.42:
+            emit(t.paragraph())
+        elif k < 0.56:
+            emit(bd_list(t))
+        elif k < 0.63:
+            emit(bd_table(t))
+        elif k < 0.73:
+            emit(bd_code(t))
+        elif k < 0.80:
+            emit(bd_quote(t))
+        elif k < 0.84:
+            emit(["#### " + t.title()])
+        elif k < 0.87:
+            emit(["    " + x for x in bd_code(t)[1:-1]])  # an indented code block
+        elif k < 0.89:
+            emit(["---"])
+        elif k < 0.95:
+            emit([" ".join(t.cjk_sentence() for _ in range(rng.randint(1, 6)))])
+        else:
+            emit([" ".join(t.emoji() for _ in range(rng.randint(1, 5))) + " " +
+                  t.prose_sentence()])
+
+    head = ["# %s" % ("Docday 手册" if cjk >= 0.5 else "The Docday Handbook"), "",
+            "> " + t.prose_sentence(), "", "Contents:", ""]
+    for i, (title, secs) in enumerate(toc):
+        anchor = "-".join(title.lower().replace(".", "").split())
+        head.append("%d. [%s](#%s)" % (i + 1, title.split(" ", 1)[1], anchor))
+        for s in secs[:6]:
+            head.append("   - %s" % s)
+    head.append("")
+    out = head + body
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def cmd_bigdoc(a):
+    d = os.path.dirname(a.file)
+    if d:
+        os.makedirs(d, exist_ok=True)
+    write(a.file, bigdoc_text(a.seed, a.size, a.count, 0.8 if a.cjk else 0.03))
+
+
 def write(path, text):
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
@@ -386,6 +736,12 @@ def main(argv):
     s.add_argument("file")
     s.add_argument("--size", type=int, default=20000)
     s.add_argument("--count", type=int, default=10000, help="link targets 1..COUNT")
+    s = sub.add_parser("bigdoc", parents=[common])
+    s.add_argument("file")
+    s.add_argument("--size", type=int, default=2000000)
+    s.add_argument("--count", type=int, default=10000, help="link targets 1..COUNT")
+    s.add_argument("--cjk", action="store_true",
+                   help="mostly Chinese, Japanese and Korean text and emoji")
     s = sub.add_parser("edits", parents=[common])
     s.add_argument("file")
     s.add_argument("n", type=int)
@@ -395,6 +751,8 @@ def main(argv):
         cmd_pages(a)
     elif a.cmd == "bigpage":
         cmd_bigpage(a)
+    elif a.cmd == "bigdoc":
+        cmd_bigdoc(a)
     elif a.cmd == "edits":
         cmd_edits(a)
     else:

@@ -1244,6 +1244,7 @@ static int run_tui(struct cli_ctx *c, int argc, char **argv)
 	if ((rc = open_wiki(c, OPEN_SAMPLE)))
 		return rc;
 	uo.w = c->w;
+	uo.author = c->author;
 	uo.start = argc ? argv[0] : "home";
 	uo.label = c->db_path;
 	uo.no_color = !c->color;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -23,6 +24,7 @@ const struct ui_action_info ui_actions[UA_COUNT] = {
 #undef UI_INFO
 };
 
+#undef CTRL /* termios.h has one */
 #define CTRL(c) ((c)&0x1f)
 
 /* The default key bindings: less, vi and w3m habits. */
@@ -85,6 +87,8 @@ const struct ui_binding ui_bindings[] = {
     {'q', 0, UA_CLOSE},
     {'Q', 0, UA_QUIT},
     {'y', 0, UA_COPY},
+    {'e', 0, UA_EDIT},
+    {'c', 0, UA_NEW_PAGE},
     {0, 0, UA_NONE},
 };
 
@@ -141,11 +145,14 @@ void ui_keys_text(buf *out)
 
 /* --- signals --------------------------------------------------------------- */
 
-static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_signal, got_interrupt;
 
 static void on_signal(int sig)
 {
-	got_signal = sig;
+	if (sig == SIGINT)
+		got_interrupt = 1;
+	else
+		got_signal = sig;
 }
 
 static void catch_signals(void)
@@ -242,8 +249,10 @@ char *ui_prompt(struct ui *ui, const char *label, const char *initial,
 		draw_prompt_line(ui, label, &text);
 		refresh();
 		r = get_wch(&ch);
-		if (got_signal)
+		if (got_signal || got_interrupt) {
+			got_interrupt = 0;
 			break;
+		}
 		if (r == ERR)
 			continue;
 		if (r == KEY_CODE_YES) {
@@ -760,6 +769,22 @@ static void generic_action(struct ui *ui, enum ui_action a)
 	case UA_OUTLINE:
 		ui_push(ui, view_outline_new(ui));
 		break;
+	case UA_EDIT:
+		view_edit_page(ui);
+		break;
+	case UA_NEW_PAGE: {
+		char *title;
+
+		if (!ui->opts->w) {
+			ui_message(ui, 1, "no new pages when viewing files");
+			break;
+		}
+		title = ui_prompt(ui, "New page title: ", NULL, NULL);
+		if (title && *title)
+			view_edit_create(ui, title);
+		free(title);
+		break;
+	}
 	default:
 		break;
 	}
@@ -855,6 +880,17 @@ static int start_terminal(struct ui *ui, err_info *e)
 	cbreak();
 	noecho();
 	nonl();
+	{
+		/* Ctrl-S and Ctrl-Q are keys here (save), not XOFF/XON.  ncurses
+		 * keeps this as the program mode and restores the shell's on exit. */
+		struct termios t;
+
+		if (tcgetattr(fileno(in), &t) == 0) {
+			t.c_iflag &= ~(tcflag_t)IXON;
+			tcsetattr(fileno(in), TCSANOW, &t);
+			def_prog_mode();
+		}
+	}
 	keypad(stdscr, TRUE);
 	curs_set(0);
 	set_escdelay(50);
@@ -883,14 +919,31 @@ int ui_run(const ui_opts *o, err_info *e)
 	ui_push(&ui, page);
 	view_page_open(page, o->start ? o->start : "home", 0, NULL);
 	while (!ui.quit && !got_signal) {
+		struct view *top;
+		wint_t ch;
+		int r;
+
+		if (got_interrupt) {
+			/* Ctrl-C quits, but never throws away an open editor. */
+			got_interrupt = 0;
+			if (ui.stack[ui.depth - 1]->ops->key)
+				ui_message(&ui, 1, "Ctrl-C does not leave the editor: Ctrl-X does");
+			else
+				break;
+		}
 		draw(&ui);
-		key = getch();
-		if (key == ERR)
+		r = get_wch(&ch);
+		if (r == ERR)
 			continue;
-		if (key == KEY_RESIZE) {
+		if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
 			getmaxyx(stdscr, ui.rows, ui.cols);
 			continue;
 		}
+		top = ui.stack[ui.depth - 1];
+		if (top->ops->key && top->ops->key(top, r, ch))
+			continue;
+		/* Bindings name ASCII keys and curses key codes only. */
+		key = r == KEY_CODE_YES || ch < 128 ? (int)ch : 0;
 		handle_key(&ui, key, &count);
 	}
 	endwin();

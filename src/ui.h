@@ -17,6 +17,7 @@ typedef struct ui_opts {
 	const char *start;  /* page name (slug or title), or a file path */
 	const char *label;  /* shown in the status line: db path or folder */
 	int no_color;       /* NO_COLOR or --color=never */
+	const char *author; /* who saves (login name) */
 	const char *stdin_text; /* file mode: the text of "-" (read before) */
 	size_t stdin_len;
 } ui_opts;

@@ -6,6 +6,7 @@
 
 #include <curses.h>
 #include <stddef.h>
+#include <wchar.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -46,6 +47,8 @@
 	X(RECENT, "recent", "recent changes")                                      \
 	X(SORT, "sort", "change the sort order of a list")                         \
 	X(COPY, "copy", "copy the focused link's URL to the clipboard (OSC 52)")   \
+	X(EDIT, "edit", "edit this page (Ctrl-S saves, Ctrl-X leaves)")            \
+	X(NEW_PAGE, "new-page", "create a new page by title")                      \
 	X(HELP, "help", "this help")                                               \
 	X(REDRAW, "redraw", "redraw the screen")                                   \
 	X(CLOSE, "close", "close this view; quit from the page")                   \
@@ -90,6 +93,9 @@ struct view_ops {
 	void (*status)(struct view *v, buf *left, buf *right);
 	/* Optional: the message line when there is no message. */
 	void (*hint)(struct view *v, buf *out);
+	/* Optional: raw keys before the binding table (the editor types text).
+	 * r is get_wch's return (OK or KEY_CODE_YES); 1 when consumed. */
+	int (*key)(struct view *v, int r, wint_t ch);
 	void (*free)(struct view *v);
 };
 
@@ -155,6 +161,20 @@ int view_page_open(struct view *v, const char *name, int at_line, const char *fi
 void view_page_goto_heading(struct view *v, size_t heading);
 const layout_doc *view_page_layout(struct view *v);
 const char *view_page_name(struct view *v);
+
+/* Reloads the page shown (after a save), keeping the place. */
+void view_page_reload(struct view *v);
+/* The source line of the top line shown (1-based), 0 when none. */
+int view_page_top_src_line(struct view *v);
+
+/* --- view_edit.c ----------------------------------------------------------- */
+/* Opens the editor on an existing page (name, at a source line) or, with
+ * base 0, on a new page named `name` starting from `text`. */
+struct view *view_edit_new(struct ui *ui, const char *name, int64_t base, const char *text,
+                           size_t len, int at_line);
+/* The editor for the page shown, or for a new page after asking. */
+void view_edit_page(struct ui *ui);
+void view_edit_create(struct ui *ui, const char *title);
 
 /* --- view_list.c -------------------------------------------------------- */
 struct view *view_index_new(struct ui *ui);

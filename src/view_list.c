@@ -387,7 +387,11 @@ static void list_free(struct view *v)
 }
 
 static const struct view_ops list_ops = {
-    "list", list_draw, list_handle, list_status, NULL, list_free,
+    .name = "list",
+    .draw = list_draw,
+    .handle = list_handle,
+    .status = list_status,
+    .free = list_free,
 };
 
 static struct view *new_list(struct ui *ui, int kind, const char *title, const char *arg)

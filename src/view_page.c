@@ -284,6 +284,44 @@ static int goto_anchor(struct page *s, const char *anchor)
 	return -1;
 }
 
+/* The text a link shows (its spans over all its lines), caller frees. */
+static char *link_text(const layout_doc *d, int link)
+{
+	buf b = BUF_INIT;
+	const layout_link *l = &d->links[link];
+
+	for (int li = l->first_line; li <= l->last_line && (size_t)li < d->nlines; li++) {
+		const layout_line *ln = &d->lines[li];
+
+		if (b.len && li > l->first_line)
+			buf_putc(&b, ' ');
+		for (size_t k = 0; k < ln->nspans; k++)
+			if (ln->spans[k].link == link && !(ln->spans[k].style & LS_MARKER))
+				buf_put(&b, ln->text + ln->spans[k].off, ln->spans[k].len);
+	}
+	return buf_detach(&b);
+}
+
+/* A link to a page that does not exist yet: offer to write it. */
+static void offer_create(struct view *v, struct page *s, int link)
+{
+	char *title = link_text(s->lay, link), *answer;
+	buf q = BUF_INIT;
+
+	/* The title must lead to the slug the link names. */
+	if (!*title || !u8_slug(title) || strcmp(u8_slug(title), s->lay->links[link].slug) != 0) {
+		free(title);
+		title = strdup(s->lay->links[link].slug);
+	}
+	buf_printf(&q, "'%s' does not exist yet. Create it? (y/n) ", title);
+	answer = ui_prompt(v->ui, buf_cstr(&q), NULL, NULL);
+	if (answer && (answer[0] == 'y' || answer[0] == 'Y'))
+		view_edit_create(v->ui, title);
+	free(answer);
+	free(title);
+	buf_free(&q);
+}
+
 static void follow(struct view *v, struct page *s)
 {
 	struct ui *ui = v->ui;
@@ -305,7 +343,7 @@ static void follow(struct view *v, struct page *s)
 		return;
 	}
 	if (l->missing && ui->opts->w) {
-		ui_message(ui, 1, "the page '%s' does not exist yet", l->slug ? l->slug : l->url);
+		offer_create(v, s, s->focus);
 		return;
 	}
 	target = ui_link_target(ui, s->pg.name, l);
@@ -463,6 +501,27 @@ void view_page_goto_heading(struct view *v, size_t h)
 
 	if (s->lay && h < s->lay->nheadings)
 		scroll_to(s, s->lay->headings[h].line);
+}
+
+void view_page_reload(struct view *v)
+{
+	struct page *s = v->st;
+	struct place here = {0};
+
+	if (!s->loaded)
+		return;
+	here.name = strdup(s->pg.name);
+	here.src_line = view_page_top_src_line(v);
+	here.focus = s->focus;
+	restore(v, &here);
+	place_clear(&here);
+}
+
+int view_page_top_src_line(struct view *v)
+{
+	struct page *s = v->st;
+
+	return s->lay && s->top < s->lay->nlines ? s->lay->lines[s->top].src_line : 0;
 }
 
 const layout_doc *view_page_layout(struct view *v)
@@ -649,7 +708,12 @@ static void page_free(struct view *v)
 }
 
 static const struct view_ops page_ops = {
-    "page", page_draw, page_handle, page_status, page_hint, page_free,
+    .name = "page",
+    .draw = page_draw,
+    .handle = page_handle,
+    .status = page_status,
+    .hint = page_hint,
+    .free = page_free,
 };
 
 struct view *view_page_new(struct ui *ui)

@@ -1,0 +1,471 @@
+/* view_edit: the built-in editor, a view over a textbuf.  Keys follow
+ * nano: arrows, Home/End, PgUp/PgDn, Ctrl-Left/Right by word, Ctrl-K cut a
+ * line, Ctrl-U paste, Alt-U undo, Alt-E redo, Alt-\ and Alt-/ start and
+ * end of the text, Ctrl-W find, Ctrl-S save,
+ * Ctrl-X (or Ctrl-Q) leave.  The text is soft-wrapped at the window width
+ * and the cursor moves by display lines.  A save goes through wiki_save
+ * with the revision the text was based on, so a concurrent change merges or
+ * comes back as a conflict with markers in the buffer; nothing is lost. */
+#include "ui_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "textbuf.h"
+#include "u8.h"
+
+#define CTRL(c) ((c)&0x1f)
+
+enum { KEY_CTRL_LEFT = KEY_MAX + 10, KEY_CTRL_RIGHT };
+
+struct edit {
+	textbuf *tb;
+	char *name;    /* slug, or the title of a new page */
+	int64_t base;  /* revision the text is based on; 0 for a new page */
+	int rows, cols;
+	size_t top_line, top_row; /* first display row shown */
+	char *query;
+	int esc;      /* the last key was ESC: the next is Alt-something */
+};
+
+/* --- scrolling ----------------------------------------------------------- */
+
+/* Display rows from (top_line, top_row) down to the cursor; -1 when the
+ * cursor is above the top. */
+static long long rows_to_cursor(struct edit *s, size_t crow)
+{
+	tb_pos c = tb_cursor(s->tb);
+	long long n = 0;
+	size_t l;
+
+	if (c.line < s->top_line || (c.line == s->top_line && crow < s->top_row))
+		return -1;
+	if (c.line == s->top_line)
+		return (long long)(crow - s->top_row);
+	n = (long long)(tb_line_rows(s->tb, s->top_line, s->cols) - s->top_row);
+	for (l = s->top_line + 1; l < c.line && n < s->rows; l++)
+		n += (long long)tb_line_rows(s->tb, l, s->cols);
+	return n + (long long)crow;
+}
+
+static void keep_cursor_visible(struct edit *s)
+{
+	size_t crow, ccol;
+	tb_pos c = tb_cursor(s->tb);
+	long long d;
+
+	tb_pos_to_display(s->tb, c, s->cols, &crow, &ccol);
+	d = rows_to_cursor(s, crow);
+	if (d < 0) {
+		s->top_line = c.line;
+		s->top_row = crow;
+		return;
+	}
+	/* Scroll down one display row at a time until the cursor fits. */
+	while (d >= s->rows) {
+		if (s->top_row + 1 < tb_line_rows(s->tb, s->top_line, s->cols)) {
+			s->top_row++;
+		} else {
+			s->top_line++;
+			s->top_row = 0;
+		}
+		d--;
+	}
+}
+
+/* --- painting ------------------------------------------------------------- */
+
+static void paint_row(const char *text, size_t len, const tb_row *r, int cols)
+{
+	size_t off = r->start, col = r->col0;
+	tb_char ch;
+	int x = 0;
+
+	while (off < r->end && x < cols) {
+		size_t next = tb_char_next(text, len, off, col, &ch);
+		int w = (int)ch.width;
+
+		if (x + w > cols)
+			w = cols - x;
+		if (ch.kind == TB_CH_TAB) {
+			for (int i = 0; i < w; i++)
+				addch(' ');
+		} else if (ch.kind == TB_CH_SPECIAL) {
+			buf g = BUF_INIT;
+
+			u8_encode(&g, ch.glyph);
+			attron(A_REVERSE);
+			addstr(buf_cstr(&g));
+			attroff(A_REVERSE);
+			buf_free(&g);
+		} else {
+			addnstr(text + off, (int)ch.len);
+		}
+		x += (int)ch.width;
+		col += ch.width;
+		off = next;
+	}
+}
+
+static void edit_draw(struct view *v, int rows, int cols)
+{
+	struct edit *s = v->st;
+	tb_rows wr = TB_ROWS_INIT;
+	size_t line = s->top_line, row = s->top_row, crow, ccol;
+	tb_pos c;
+	int y = 0, cy = -1, cx = 0;
+
+	s->rows = rows;
+	s->cols = cols;
+	keep_cursor_visible(s);
+	line = s->top_line;
+	row = s->top_row;
+	c = tb_cursor(s->tb);
+	tb_pos_to_display(s->tb, c, cols, &crow, &ccol);
+	for (; y < rows && line < tb_nlines(s->tb); line++, row = 0) {
+		size_t len;
+		const char *text = tb_line(s->tb, line, &len);
+
+		tb_wrap(s->tb, line, cols, &wr);
+		for (; row < wr.n && y < rows; row++, y++) {
+			move(y, 0);
+			paint_row(text, len, &wr.v[row], cols);
+			if (line == c.line && row == crow)
+				cy = y, cx = (int)ccol;
+		}
+	}
+	for (; y < rows; y++)
+		mvaddstr(y, 0, "~");
+	tb_rows_free(&wr);
+	if (cy >= 0) {
+		curs_set(1);
+		move(cy, cx < cols ? cx : cols - 1);
+	}
+}
+
+static void edit_status(struct view *v, buf *left, buf *right)
+{
+	struct edit *s = v->st;
+	size_t l, col;
+
+	tb_cursor_linecol(s->tb, &l, &col);
+	buf_printf(left, " Editing %s%s%s", s->name, s->base ? "" : " (new page)",
+	           tb_modified(s->tb) ? "  [modified]" : "");
+	buf_printf(right, "line %zu, col %zu ", l, col);
+}
+
+static void edit_hint(struct view *v, buf *out)
+{
+	(void)v;
+	buf_puts(out, "^S save  ^X leave  ^K cut  ^U paste  M-U undo  M-E redo  ^W find");
+}
+
+/* --- saving and leaving ----------------------------------------------------- */
+
+static void leave(struct view *v)
+{
+	curs_set(0);
+	ui_pop(v->ui);
+}
+
+/* Saves the buffer; on success leaves the editor and shows the page. */
+static void save(struct view *v)
+{
+	struct edit *s = v->st;
+	struct ui *ui = v->ui;
+	wiki_save_req req = {0};
+	wiki_save_res res = {0};
+	err_info e = {0};
+	char *summary, *text;
+	size_t len;
+
+	summary = ui_prompt(ui, "Summary of the change (Enter saves, Esc goes back): ", NULL,
+	                    NULL);
+	if (!summary)
+		return;
+	text = tb_text(s->tb, &len);
+	req.name = s->name;
+	req.base = s->base;
+	req.text = text;
+	req.len = len;
+	req.author = ui->opts->author ? ui->opts->author : "unknown";
+	req.summary = summary;
+	if (wiki_save(ui->opts->w, &req, &res, &e) == 0) {
+		char *slug = strdup(res.slug);
+
+		if (res.merged)
+			ui_message(ui, 0, "saved revision %lld, merged with %s's change (revision %lld)",
+			           (long long)res.num, res.head_author, (long long)res.head_num);
+		else if (res.unchanged)
+			ui_message(ui, 0, "no change to save");
+		else
+			ui_message(ui, 0, "saved revision %lld", (long long)res.num);
+		tb_mark_saved(s->tb);
+		leave(v); /* frees s */
+		if (strcmp(view_page_name(ui_page_view(ui)) ? view_page_name(ui_page_view(ui)) : "",
+		           slug) == 0)
+			view_page_reload(ui_page_view(ui));
+		else
+			view_page_open(ui_page_view(ui), slug, 0, NULL);
+		free(slug);
+	} else if (e.code == ERR_CONFLICT && res.conflict_text) {
+		/* Someone saved the same lines: show both, marked, to resolve. */
+		textbuf *nt = tb_new_from(res.conflict_text, res.conflict_len);
+
+		tb_free(s->tb);
+		s->tb = nt;
+		s->base = res.head_num;
+		s->top_line = s->top_row = 0;
+		ui_message(ui, 1, "%s changed this page too: resolve the <<<<<<< marked places, then "
+		                  "save again",
+		           res.head_author);
+	} else {
+		ui_message(ui, 1, "%s", e.msg);
+	}
+	wiki_save_res_clear(&res);
+	free(text);
+	free(summary);
+}
+
+static void quit_editor(struct view *v)
+{
+	struct edit *s = v->st;
+	char *answer;
+
+	if (tb_modified(s->tb)) {
+		answer = ui_prompt(v->ui, "Leave without saving your changes? (y/n) ", NULL, NULL);
+		if (!answer || (answer[0] != 'y' && answer[0] != 'Y')) {
+			free(answer);
+			return;
+		}
+		free(answer);
+	}
+	leave(v);
+}
+
+static void find(struct view *v)
+{
+	struct edit *s = v->st;
+	tb_match m;
+	char *q = ui_prompt(v->ui, "Find: ", s->query, NULL);
+
+	if (!q)
+		return;
+	if (*q) {
+		free(s->query);
+		s->query = q;
+	} else {
+		free(q);
+	}
+	if (!s->query)
+		return;
+	if (!tb_find(s->tb, s->query, 1, 1, &m))
+		ui_message(v->ui, 1, "not found: %s", s->query);
+	else if (m.wrapped)
+		ui_message(v->ui, 0, "search wrapped to the top");
+}
+
+/* --- keys ------------------------------------------------------------------- */
+
+static int alt_key(struct view *v, wint_t ch)
+{
+	struct edit *s = v->st;
+
+	switch (ch) {
+	case 'u':
+	case 'U':
+		if (!tb_undo(s->tb))
+			ui_message(v->ui, 0, "nothing to undo");
+		return 1;
+	case 'e':
+	case 'E':
+		if (!tb_redo(s->tb))
+			ui_message(v->ui, 0, "nothing to redo");
+		return 1;
+	case '\\':
+		tb_move_doc_start(s->tb);
+		return 1;
+	case '/':
+		tb_move_doc_end(s->tb);
+		return 1;
+	default:
+		return 1;
+	}
+}
+
+static int function_key(struct view *v, wint_t ch)
+{
+	struct edit *s = v->st;
+	int page = s->rows > 2 ? s->rows - 2 : 1;
+
+	switch (ch) {
+	case KEY_LEFT: tb_move_char(s->tb, -1); break;
+	case KEY_RIGHT: tb_move_char(s->tb, 1); break;
+	case KEY_UP: tb_move_visual(s->tb, -1, s->cols); break;
+	case KEY_DOWN: tb_move_visual(s->tb, 1, s->cols); break;
+	case KEY_HOME: tb_move_home(s->tb); break;
+	case KEY_END: tb_move_end(s->tb); break;
+	case KEY_PPAGE: tb_move_page(s->tb, -1, (size_t)page, s->cols); break;
+	case KEY_NPAGE: tb_move_page(s->tb, 1, (size_t)page, s->cols); break;
+	case KEY_CTRL_LEFT: tb_move_word(s->tb, -1); break;
+	case KEY_CTRL_RIGHT: tb_move_word(s->tb, 1); break;
+	case KEY_BACKSPACE: tb_backspace(s->tb); break;
+	case KEY_DC: tb_delete(s->tb); break;
+	case KEY_ENTER: tb_newline(s->tb); break;
+	default: return 1; /* F-keys and others do nothing here */
+	}
+	return 1;
+}
+
+static int edit_key(struct view *v, int r, wint_t ch)
+{
+	struct edit *s = v->st;
+
+	buf_truncate(&v->ui->msg, 0);
+	if (r == KEY_CODE_YES) {
+		s->esc = 0;
+		return function_key(v, ch);
+	}
+	if (s->esc) {
+		s->esc = 0;
+		return alt_key(v, ch);
+	}
+	switch (ch) {
+	case 27: s->esc = 1; return 1;
+	case CTRL('s'): save(v); return 1;
+	case CTRL('x'):
+	case CTRL('q'): quit_editor(v); return 1;
+	case CTRL('k'): tb_cut_line(s->tb); return 1;
+	case CTRL('u'): tb_paste(s->tb); return 1;
+	case CTRL('w'): find(v); return 1;
+	case CTRL('a'): tb_move_home(s->tb); return 1;
+	case CTRL('e'): tb_move_end(s->tb); return 1;
+	case CTRL('l'): clearok(curscr, TRUE); return 1;
+	case CTRL('g'):
+		ui_message(v->ui, 0, "^S save ^X leave ^K cut line ^U paste M-U undo M-E redo ^W find "
+		                     "^A/^E line start/end");
+		return 1;
+	case '\r':
+	case '\n': tb_newline(s->tb); return 1;
+	case 127:
+	case CTRL('h'): tb_backspace(s->tb); return 1;
+	case '\t': tb_insert(s->tb, "\t", 1); return 1;
+	default: break;
+	}
+	if (ch < 32 || (ch >= 0x7F && ch < 0xA0))
+		return 1; /* other controls insert nothing */
+	{
+		buf b = BUF_INIT;
+
+		u8_encode(&b, (uint32_t)ch);
+		tb_insert(s->tb, b.ptr, b.len);
+		buf_free(&b);
+	}
+	return 1;
+}
+
+static int edit_handle(struct view *v, enum ui_action a, int count)
+{
+	(void)v;
+	(void)a;
+	(void)count;
+	return 1; /* every key went through edit_key */
+}
+
+static void edit_free(struct view *v)
+{
+	struct edit *s = v->st;
+
+	tb_free(s->tb);
+	free(s->name);
+	free(s->query);
+	free(s);
+	free(v);
+}
+
+static const struct view_ops edit_ops = {
+    .name = "edit",
+    .draw = edit_draw,
+    .handle = edit_handle,
+    .status = edit_status,
+    .hint = edit_hint,
+    .key = edit_key,
+    .free = edit_free,
+};
+
+struct view *view_edit_new(struct ui *ui, const char *name, int64_t base, const char *text,
+                           size_t len, int at_line)
+{
+	struct view *v = calloc(1, sizeof *v);
+	struct edit *s = calloc(1, sizeof *s);
+
+	if (!v || !s)
+		abort();
+	s->tb = tb_new_from(text, len);
+	s->name = strdup(name);
+	s->base = base;
+	s->cols = ui->cols > 0 ? ui->cols : 80;
+	s->rows = ui->rows > 2 ? ui->rows - 2 : 1;
+	if (at_line > 1)
+		tb_set_cursor(s->tb, (size_t)at_line - 1, 0);
+	/* xterm's Ctrl-arrows, for word moves. */
+	define_key("\033[1;5D", KEY_CTRL_LEFT);
+	define_key("\033[1;5C", KEY_CTRL_RIGHT);
+	v->ops = &edit_ops;
+	v->st = s;
+	v->ui = ui;
+	return v;
+}
+
+void view_edit_page(struct ui *ui)
+{
+	struct view *page = ui_page_view(ui);
+	const char *name = view_page_name(page);
+	struct ui_page pg;
+	err_info e = {0};
+
+	if (!ui->opts->w) {
+		ui_message(ui, 1, "viewing a file: edit it with your editor");
+		return;
+	}
+	if (!name) {
+		ui_message(ui, 1, "no page to edit: press c to create one");
+		return;
+	}
+	/* Edit the head as it is now, not as it was when the view loaded. */
+	if (ui_load_page(ui, name, &pg, &e) < 0) {
+		ui_message(ui, 1, "%s", e.msg);
+		return;
+	}
+	while (ui->depth > 1)
+		ui_pop(ui);
+	ui_push(ui, view_edit_new(ui, pg.name, pg.rev, pg.body, pg.len,
+	                          view_page_top_src_line(page)));
+	ui_free_page(&pg);
+}
+
+void view_edit_create(struct ui *ui, const char *title)
+{
+	struct ui_page pg;
+	buf t = BUF_INIT;
+
+	if (ui_load_page(ui, title, &pg, NULL) == 0) {
+		ui_message(ui, 1, "'%s' exists already: opened it", pg.title);
+		view_page_open(ui_page_view(ui), pg.name, 0, NULL);
+		ui_free_page(&pg);
+		return;
+	}
+	if (wiki_check_title(title, NULL) < 0) {
+		err_info e = {0};
+
+		wiki_check_title(title, &e);
+		ui_message(ui, 1, "%s", e.msg);
+		return;
+	}
+	/* A new page starts from its title as the heading. */
+	buf_printf(&t, "# %s\n\n", title);
+	while (ui->depth > 1)
+		ui_pop(ui);
+	ui_push(ui, view_edit_new(ui, title, 0, t.ptr, t.len, 3));
+	buf_free(&t);
+}
