@@ -532,7 +532,8 @@ def bd_code(t):
     r = t.r
     lang = r.choice(DOC_LANGS)
     out = ["```" + lang]
-    for _ in range(r.randint(4, 40)):
+    note = {"c": "//", "sql": "--", "json": "//", "diff": "#"}.get(lang, "#")
+    for _ in range(r.randint(4, 40 - int(25 * t.cjk))):
         ind = "    " * r.randint(0, 3)
         k = r.random()
         if lang == "diff":
@@ -548,7 +549,7 @@ def bd_code(t):
             line = "%s%s_%s(%s, %d);" % (ind, t.noun(), r.choice(VERBS), t.noun(),
                                          r.randint(0, 999))
         if k < 0.08:
-            line += "  # " + (t.cjk_sentence() if r.random() < 0.3 + t.cjk else t.phrase(3, 8))
+            line += "  %s " % note + (t.cjk_sentence() if r.random() < 0.3 + t.cjk else t.phrase(3, 8))
         elif k < 0.12:
             # a line longer than the page is wide
             line += " " + " ".join("%s=%d" % (t.noun(), r.randint(0, 99)) for _ in range(14))
@@ -635,9 +636,10 @@ def bigdoc_text(seed, size, count, cjk):
             "> " + t.prose_sentence(), "", "Contents:", ""]
     for i, (title, secs) in enumerate(toc):
         anchor = "-".join(title.lower().replace(".", "").split())
-        head.append("%d. [%s](#%s)" % (i + 1, title.split(" ", 1)[1], anchor))
+        item = "%d. " % (i + 1)
+        head.append("%s[%s](#%s)" % (item, title.split(" ", 1)[1], anchor))
         for s in secs[:6]:
-            head.append("   - %s" % s)
+            head.append("%s- %s" % (" " * len(item), s))
     head.append("")
     out = head + body
     while out and out[-1] == "":

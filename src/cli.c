@@ -17,7 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "blame.h"
 #include "buf.h"
+#include "diff.h"
 #include "err.h"
 #include <sys/ioctl.h>
 
@@ -768,6 +770,203 @@ static int cmd_backup(struct cli_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+/* --- history: diff, revert, blame ------------------------------------------ */
+
+/* Loads revision num (0 = head) of page p with its body, or reports. */
+static int load_rev(struct cli_ctx *c, const store_page *p, int64_t num, store_rev *r)
+{
+	int found = store_rev_get(wiki_store(c->w), p->id, num, r, &c->err);
+
+	if (found == 1)
+		return 0;
+	if (found < 0)
+		return fail(c);
+	msg("%s has no revision %lld (its head is revision %lld)", p->slug, (long long)num,
+	    (long long)p->head_num);
+	return ERR_USER;
+}
+
+/* Colours a unified diff for a terminal, line by line. */
+static void out_diff(struct cli_ctx *c, const buf *d)
+{
+	const char *p = buf_cstr(d), *nl;
+
+	if (!c->color) {
+		out_text(c, p, d->len);
+		return;
+	}
+	for (; *p; p = nl ? nl + 1 : p + strlen(p)) {
+		const char *col = NULL;
+		size_t n;
+
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		if (!strncmp(p, "+++", 3) || !strncmp(p, "---", 3))
+			col = "\033[1m";
+		else if (*p == '+')
+			col = "\033[32m";
+		else if (*p == '-')
+			col = "\033[31m";
+		else if (*p == '@')
+			col = "\033[36m";
+		if (col)
+			fputs(col, stdout);
+		out_text(c, p, n);
+		if (col)
+			fputs("\033[0m", stdout);
+		putchar('\n');
+		if (!nl)
+			break;
+	}
+}
+
+static int cmd_diff(struct cli_ctx *c, int argc, char **argv)
+{
+	struct opt opts[] = {{0}};
+	store_page p = {0};
+	store_rev ra = {0}, rb = {0};
+	int64_t a = 0, b = 0;
+	buf la = BUF_INIT, lb = BUF_INIT, out = BUF_INIT;
+	int n, rc;
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 1, 3)))
+		return rc;
+	if (n > 1 && (rc = parse_num(c, argv[1], "revision A", 1, &a)))
+		return rc;
+	if (n > 2 && (rc = parse_num(c, argv[2], "revision B", 1, &b)))
+		return rc;
+	if ((rc = open_wiki(c, OPEN_SAMPLE)) || (rc = find_page(c, argv[0], &p)))
+		return rc;
+	if (n == 1) { /* the head against its parent */
+		b = p.head_num;
+		a = b > 1 ? b - 1 : 0;
+	} else if (n == 2) {
+		b = p.head_num;
+	}
+	if ((a && (rc = load_rev(c, &p, a, &ra))) || (rc = load_rev(c, &p, b, &rb)))
+		goto out;
+	buf_printf(&la, "%s@%lld", p.slug, (long long)a);
+	buf_printf(&lb, "%s@%lld", p.slug, (long long)b);
+	if (diff_unified(ra.body ? ra.body : "", ra.body_len, rb.body, rb.body_len, buf_cstr(&la),
+	                 buf_cstr(&lb), 3, &out, &c->err) < 0)
+		rc = fail(c);
+	else
+		out_diff(c, &out);
+out:
+	buf_free(&la);
+	buf_free(&lb);
+	buf_free(&out);
+	store_rev_clear(&ra);
+	store_rev_clear(&rb);
+	store_page_clear(&p);
+	return rc;
+}
+
+static int cmd_revert(struct cli_ctx *c, int argc, char **argv)
+{
+	struct opt opts[] = {{0}};
+	store_page p = {0};
+	store_rev r = {0};
+	wiki_save_req req = {0};
+	wiki_save_res res = {0};
+	buf summary = BUF_INIT;
+	int64_t num;
+	int n, rc;
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 2, 2)))
+		return rc;
+	if ((rc = parse_num(c, argv[1], "the revision", 1, &num)))
+		return rc;
+	if ((rc = open_wiki(c, OPEN_SAMPLE)) || (rc = find_page(c, argv[0], &p)))
+		return rc;
+	if ((rc = load_rev(c, &p, num, &r)))
+		goto out;
+	/* A revert is a new revision whose text is the old one. */
+	buf_printf(&summary, "revert to revision %lld", (long long)num);
+	req.name = p.slug;
+	req.base = p.head_num;
+	req.text = r.body;
+	req.len = r.body_len;
+	req.author = c->author;
+	req.summary = buf_cstr(&summary);
+	if (wiki_save(c->w, &req, &res, &c->err) < 0) {
+		rc = fail(c);
+		goto out;
+	}
+	out_field(res.slug);
+	printf("\t%lld\t%s\n", (long long)res.num, res.unchanged ? "unchanged" : "reverted");
+out:
+	wiki_save_res_clear(&res);
+	buf_free(&summary);
+	store_rev_clear(&r);
+	store_page_clear(&p);
+	return rc;
+}
+
+static int cmd_blame(struct cli_ctx *c, int argc, char **argv)
+{
+	const char *rev = NULL;
+	struct opt opts[] = {{"rev", 'r', 1, &rev}, {0}};
+	store_page p = {0};
+	store_rev *rs = NULL;
+	blame_rev *br = NULL;
+	blame_result res = {0};
+	int64_t num = 0, i;
+	int n, rc;
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 1, 1)))
+		return rc;
+	if (rev && (rc = parse_num(c, rev, "--rev", 1, &num)))
+		return rc;
+	if ((rc = open_wiki(c, OPEN_SAMPLE)) || (rc = find_page(c, argv[0], &p)))
+		return rc;
+	if (!num)
+		num = p.head_num;
+	if (num > p.head_num) {
+		msg("%s has no revision %lld (its head is revision %lld)", p.slug, (long long)num,
+		    (long long)p.head_num);
+		store_page_clear(&p);
+		return ERR_USER;
+	}
+	rs = calloc((size_t)num, sizeof *rs);
+	br = calloc((size_t)num, sizeof *br);
+	for (i = 0; i < num && rc == 0; i++) {
+		rc = load_rev(c, &p, i + 1, &rs[i]);
+		br[i].num = (int)rs[i].num;
+		br[i].author = rs[i].author;
+		br[i].at_ms = rs[i].at_ms;
+		br[i].text = rs[i].body;
+		br[i].len = rs[i].body_len;
+	}
+	if (rc == 0 && blame_compute(br, (size_t)num, &res, &c->err) < 0)
+		rc = fail(c);
+	for (size_t k = 0; rc == 0 && k < res.nlines; k++) {
+		const blame_line *l = &res.lines[k];
+		buf when = BUF_INIT;
+
+		buf_put_time(&when, l->at_ms);
+		printf("%d\t", l->num);
+		out_field(l->author);
+		printf("\t%s\t", buf_cstr(&when));
+		{
+			buf t = BUF_INIT;
+
+			u8_sanitize(&t, rs[num - 1].body + l->off, l->len, 0);
+			fputs(buf_cstr(&t), stdout);
+			buf_free(&t);
+		}
+		putchar('\n');
+		buf_free(&when);
+	}
+	blame_result_clear(&res);
+	for (i = 0; i < num; i++)
+		store_rev_clear(&rs[i]);
+	free(rs);
+	free(br);
+	store_page_clear(&p);
+	return rc;
+}
+
 /* --- import ------------------------------------------------------------- */
 
 struct import_stats {
@@ -1115,6 +1314,19 @@ const struct cli_command cli_commands[] = {
      "page: slug, title, and a snippet with the matches marked.  Exit code 1 when\n"
      "nothing matches.\n",
      cmd_search, OPEN_SAMPLE},
+    {"diff", "PAGE [A [B]]", "show what changed between two revisions",
+     "A unified diff, like git diff: with no revision, the head against its\n"
+     "parent; with A, revision A against the head; with A and B, A against B.\n"
+     "Coloured on a terminal (+ and - gutters always).\n",
+     cmd_diff, OPEN_SAMPLE},
+    {"revert", "PAGE N", "make revision N's text the page's new head",
+     "Saves a new revision whose text is revision N's, with the summary\n"
+     "\"revert to revision N\".  History is never rewritten.\n",
+     cmd_revert, OPEN_SAMPLE},
+    {"blame", "PAGE [--rev N]", "show who last changed each line",
+     "One line per line of the head (or revision N): the revision that last\n"
+     "changed it, its author and time, and the line.\n",
+     cmd_blame, OPEN_SAMPLE},
     {"links", "PAGE", "list the pages PAGE links to",
      "One line per link target: slug and title, or (missing) for a page that does\n"
      "not exist yet.  Links come from the Markdown parse: [[Title]], [[slug|label]]\n"
