@@ -122,6 +122,7 @@ enum q {
 	Q_LINK_ADD,
 	Q_LINKS_FROM,
 	Q_LINKS_TO,
+	Q_LINKS_ALL,
 	Q_SEARCH,
 	Q_COUNT
 };
@@ -166,6 +167,8 @@ static const char *const q_sql[Q_COUNT] = {
 			 " WHERE l.src = ?1 ORDER BY l.dst_slug",
 	[Q_LINKS_TO] = "SELECT p.slug, p.title FROM links l JOIN pages p ON p.id = l.src"
 		       " WHERE l.dst_slug = ?1 AND p.deleted = 0 ORDER BY p.slug",
+	[Q_LINKS_ALL] = "SELECT p.slug, l.dst_slug FROM links l JOIN pages p ON p.id = l.src"
+			" WHERE p.deleted = 0",
 	[Q_SEARCH] =
 		/* FTS5's snippet() grows worse than linearly with the number of
 		 * matches (22 s for a 1 MB page matching 3 words 60,000 times), so
@@ -1141,6 +1144,17 @@ int store_links_from(store *s, int64_t page_id, store_link_list *out, err_info *
 	if (!(st = prep(s, Q_LINKS_FROM, e)))
 		return -1;
 	sqlite3_bind_int64(st, 1, page_id);
+	return link_rows(s, st, out, e);
+}
+
+int store_links_all(store *s, store_link_list *out, err_info *e)
+{
+	sqlite3_stmt *st;
+
+	out->v = NULL;
+	out->n = 0;
+	if (!(st = prep(s, Q_LINKS_ALL, e)))
+		return -1;
 	return link_rows(s, st, out, e);
 }
 

@@ -180,6 +180,12 @@ int store_links_from(store *s, int64_t page_id, store_link_list *out, err_info *
 /* Pages (not deleted) linking to `slug`, sorted by slug. */
 int store_links_to(store *s, const char *slug, store_link_list *out, err_info *e);
 
+/* Every link of every page (not deleted) in one query, in no particular
+ * order: each entry's `slug` is the linking page's slug and its `title`
+ * the slug it links to (a page that may not exist).  The HTML export
+ * builds all backlinks from it at once. */
+int store_links_all(store *s, store_link_list *out, err_info *e);
+
 /* --- search --------------------------------------------------------------- */
 
 typedef struct store_hit {

@@ -88,6 +88,7 @@ const struct ui_binding ui_bindings[] = {
     {'Q', 0, UA_QUIT},
     {'y', 0, UA_COPY},
     {'e', 0, UA_EDIT},
+    {'H', 0, UA_HISTORY},
     {'c', 0, UA_NEW_PAGE},
     {0, 0, UA_NONE},
 };
@@ -395,19 +396,25 @@ static int load_file(struct ui *ui, const char *name, struct ui_page *p, err_inf
 
 int ui_load_page(struct ui *ui, const char *name, struct ui_page *p, err_info *e)
 {
+	memset(p, 0, sizeof *p);
+	if (!ui->opts->w)
+		return load_file(ui, name, p, e);
+	return ui_load_rev(ui, name, 0, p, e);
+}
+
+int ui_load_rev(struct ui *ui, const char *name, int64_t rev, struct ui_page *p, err_info *e)
+{
 	store_page sp = {0};
 	store_rev r = {0};
 	int found;
 
 	memset(p, 0, sizeof *p);
-	if (!ui->opts->w)
-		return load_file(ui, name, p, e);
 	if (wiki_find(ui->opts->w, name, &sp, e) != 1)
 		return -1;
-	found = store_rev_get(wiki_store(ui->opts->w), sp.id, 0, &r, e);
+	found = store_rev_get(wiki_store(ui->opts->w), sp.id, rev, &r, e);
 	if (found != 1) {
 		if (found == 0)
-			err_set(e, ERR_DB, "%s has no revision", sp.slug);
+			err_set(e, ERR_USER, "%s has no revision %lld", sp.slug, (long long)rev);
 		store_page_clear(&sp);
 		return -1;
 	}
@@ -554,6 +561,24 @@ static void init_colors(struct ui *ui)
 	init_pair(PAIR_CONTROL, COLOR_RED, -1);
 	init_pair(PAIR_MARKER, COLOR_YELLOW, -1);
 	init_pair(PAIR_DIM, -1, -1);
+}
+
+attr_t ui_diff_attr(struct ui *ui, char origin, short *pair)
+{
+	*pair = 0;
+	switch (origin) {
+	case '+':
+		*pair = ui->color ? PAIR_CODE : 0;
+		return A_BOLD;
+	case '-':
+		*pair = ui->color ? PAIR_MISSING : 0;
+		return ui->color ? A_NORMAL : A_DIM;
+	case '@':
+		*pair = ui->color ? PAIR_LINK : 0;
+		return A_BOLD;
+	default:
+		return A_NORMAL;
+	}
 }
 
 attr_t ui_style_attr(struct ui *ui, uint32_t s, short *pair)
@@ -772,6 +797,12 @@ static void generic_action(struct ui *ui, enum ui_action a)
 	case UA_EDIT:
 		view_edit_page(ui);
 		break;
+	case UA_HISTORY:
+		if (!ui->opts->w)
+			ui_message(ui, 1, "no history when viewing files");
+		else if (view_page_name(page))
+			ui_push(ui, view_history_new(ui, view_page_name(page)));
+		break;
 	case UA_NEW_PAGE: {
 		char *title;
 
@@ -926,7 +957,7 @@ int ui_run(const ui_opts *o, err_info *e)
 		if (got_interrupt) {
 			/* Ctrl-C quits, but never throws away an open editor. */
 			got_interrupt = 0;
-			if (ui.stack[ui.depth - 1]->ops->key)
+			if (strcmp(ui.stack[ui.depth - 1]->ops->name, "edit") == 0)
 				ui_message(&ui, 1, "Ctrl-C does not leave the editor: Ctrl-X does");
 			else
 				break;

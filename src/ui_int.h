@@ -48,6 +48,7 @@
 	X(SORT, "sort", "change the sort order of a list")                         \
 	X(COPY, "copy", "copy the focused link's URL to the clipboard (OSC 52)")   \
 	X(EDIT, "edit", "edit this page (Ctrl-S saves, Ctrl-X leaves)")            \
+	X(HISTORY, "history", "revisions of this page (Enter d m u b inside)")      \
 	X(NEW_PAGE, "new-page", "create a new page by title")                      \
 	X(HELP, "help", "this help")                                               \
 	X(REDRAW, "redraw", "redraw the screen")                                   \
@@ -139,6 +140,10 @@ void ui_pop(struct ui *ui);
 struct view *ui_page_view(struct ui *ui);
 void ui_free_page(struct ui_page *p);
 int ui_load_page(struct ui *ui, const char *name, struct ui_page *p, err_info *e);
+/* Loads revision `rev` (0 = head) of a wiki page. */
+int ui_load_rev(struct ui *ui, const char *name, int64_t rev, struct ui_page *p, err_info *e);
+/* Attributes for a diff line by its origin ('+', '-', '@', ' '). */
+attr_t ui_diff_attr(struct ui *ui, char origin, short *pair);
 int ui_page_exists(void *ui, const char *slug);
 /* Resolves a link of the page `from` to a page name for ui_load_page. */
 char *ui_link_target(struct ui *ui, const char *from, const layout_link *l);
@@ -162,6 +167,8 @@ void view_page_goto_heading(struct view *v, size_t heading);
 const layout_doc *view_page_layout(struct view *v);
 const char *view_page_name(struct view *v);
 
+/* Shows an old revision of a page (history); 0 or -1. */
+int view_page_open_rev(struct view *v, const char *name, int64_t rev);
 /* Reloads the page shown (after a save), keeping the place. */
 void view_page_reload(struct view *v);
 /* The source line of the top line shown (1-based), 0 when none. */
@@ -183,5 +190,9 @@ struct view *view_backlinks_new(struct ui *ui, const char *slug);
 struct view *view_recent_new(struct ui *ui);
 struct view *view_outline_new(struct ui *ui);
 struct view *view_help_new(struct ui *ui);
+struct view *view_history_new(struct ui *ui, const char *slug);
+/* The diff of revisions a and b (a 0: empty text) of a page. */
+struct view *view_diff_new(struct ui *ui, const char *slug, int64_t a, int64_t b);
+struct view *view_blame_new(struct ui *ui, const char *slug, int64_t rev);
 
 #endif

@@ -7,10 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blame.h"
+#include "diff.h"
 #include "store.h"
 #include "u8.h"
 
-enum list_kind { LIST_INDEX, LIST_SEARCH, LIST_BACKLINKS, LIST_RECENT, LIST_OUTLINE, LIST_HELP };
+enum list_kind {
+	LIST_INDEX,
+	LIST_SEARCH,
+	LIST_BACKLINKS,
+	LIST_RECENT,
+	LIST_OUTLINE,
+	LIST_HELP,
+	LIST_HISTORY,
+	LIST_DIFF,
+	LIST_BLAME,
+};
 
 struct row {
 	char *text;   /* sanitised; U+E000/U+E001 bracket highlighted parts */
@@ -27,6 +39,7 @@ struct list {
 	size_t sel, top;
 	int rows_shown;
 	int sort; /* index: 0 by title, 1 by change */
+	int64_t mark; /* history: the revision marked with m, or 0 */
 };
 
 #define HL_OPEN "\xee\x80\x80"
@@ -228,6 +241,192 @@ static void fill_help(struct list *l)
 	        0);
 }
 
+static void fill_history(struct ui *ui, struct list *l)
+{
+	store_page p = {0};
+	store_rev_list rl = {0};
+	err_info e = {0};
+
+	clear_rows(l);
+	if (wiki_find(ui->opts->w, l->arg, &p, &e) != 1 ||
+	    store_rev_history(wiki_store(ui->opts->w), p.id, &rl, &e) < 0) {
+		ui_message(ui, 1, "%s", e.msg);
+		store_page_clear(&p);
+		return;
+	}
+	for (size_t i = 0; i < rl.n; i++) {
+		const store_rev *r = &rl.v[i];
+		long long delta = (long long)r->size - (i + 1 < rl.n ? (long long)rl.v[i + 1].size : 0);
+		buf b = BUF_INIT;
+
+		buf_printf(&b, "%s r%-4lld ", r->num == l->mark ? "*" : " ", (long long)r->num);
+		buf_put_time(&b, r->at_ms);
+		buf_printf(&b, "  %-12s %+7lld  %s", r->author ? r->author : "", delta,
+		           r->summary ? r->summary : "");
+		add_row(l, buf_cstr(&b), p.slug, (int)r->num);
+		buf_free(&b);
+	}
+	store_rev_list_free(&rl);
+	store_page_clear(&p);
+}
+
+/* A diff line as a row: origin, text, changed words between markers. */
+static void add_diff_line(struct list *l, const diff_line *dl)
+{
+	buf b = BUF_INIT;
+	size_t at = 0;
+
+	buf_putc(&b, dl->origin);
+	for (size_t k = 0; dl->word_diff && k < dl->nwords; k++) {
+		buf_put(&b, dl->text + at, dl->words[k].off - at);
+		buf_puts(&b, HL_OPEN);
+		buf_put(&b, dl->text + dl->words[k].off, dl->words[k].len);
+		buf_puts(&b, HL_CLOSE);
+		at = dl->words[k].off + dl->words[k].len;
+	}
+	buf_put(&b, dl->text + at, dl->len - at);
+	add_row(l, buf_cstr(&b), NULL, dl->new_no ? dl->new_no : dl->old_no);
+	buf_free(&b);
+}
+
+static void fill_diff(struct ui *ui, struct list *l, int64_t a, int64_t b)
+{
+	struct ui_page pa = {0}, pb = {0};
+	err_info e = {0};
+	diff_result *d = NULL;
+
+	if ((a && ui_load_rev(ui, l->arg, a, &pa, &e) < 0) ||
+	    ui_load_rev(ui, l->arg, b, &pb, &e) < 0 ||
+	    !(d = diff_texts(pa.body ? pa.body : "", pa.len, pb.body, pb.len, 3, DIFF_WORDS, &e))) {
+		ui_message(ui, 1, "%s", e.msg);
+	} else {
+		for (size_t h = 0; h < d->nhunks; h++) {
+			add_row(l, d->hunks[h].header, NULL, 0);
+			for (size_t k = 0; k < d->hunks[h].count; k++)
+				add_diff_line(l, &d->lines[d->hunks[h].first + k]);
+		}
+		ui_message(ui, 0, "%d line%s added, %d removed", d->added, d->added == 1 ? "" : "s",
+		           d->removed);
+	}
+	diff_free(d);
+	ui_free_page(&pa);
+	ui_free_page(&pb);
+}
+
+static void fill_blame(struct ui *ui, struct list *l, int64_t rev)
+{
+	struct ui_page *pages = calloc((size_t)rev, sizeof *pages);
+	blame_rev *br = calloc((size_t)rev, sizeof *br);
+	blame_result res = {0};
+	err_info e = {0};
+	int64_t i;
+
+	for (i = 0; i < rev; i++) {
+		if (ui_load_rev(ui, l->arg, i + 1, &pages[i], &e) < 0)
+			break;
+		br[i].num = (int)pages[i].rev;
+		br[i].author = pages[i].author;
+		br[i].at_ms = pages[i].at_ms;
+		br[i].text = pages[i].body;
+		br[i].len = pages[i].len;
+	}
+	if (i < rev || blame_compute(br, (size_t)rev, &res, &e) < 0)
+		ui_message(ui, 1, "%s", e.msg);
+	for (size_t k = 0; k < res.nlines; k++) {
+		const blame_line *bl = &res.lines[k];
+		buf b = BUF_INIT;
+
+		buf_printf(&b, "r%-4d %-10.10s ", bl->num, bl->author ? bl->author : "");
+		buf_put_time(&b, bl->at_ms);
+		buf_puts(&b, " | ");
+		buf_put(&b, pages[rev - 1].body + bl->off, bl->len);
+		add_row(l, buf_cstr(&b), NULL, (int)k + 1);
+		buf_free(&b);
+	}
+	blame_result_clear(&res);
+	for (i = 0; i < rev; i++)
+		ui_free_page(&pages[i]);
+	free(pages);
+	free(br);
+}
+
+/* history: d diff, m mark, u revert, b blame, Enter show. */
+static void history_revert(struct ui *ui, struct list *l, int64_t num)
+{
+	struct ui_page old = {0}, head = {0};
+	wiki_save_req req = {0};
+	wiki_save_res res = {0};
+	err_info e = {0};
+	buf q = BUF_INIT, sum = BUF_INIT;
+	char *answer;
+
+	buf_printf(&q, "Make revision %lld's text the new head? (y/n) ", (long long)num);
+	answer = ui_prompt(ui, buf_cstr(&q), NULL, NULL);
+	if (answer && (answer[0] == 'y' || answer[0] == 'Y') &&
+	    ui_load_rev(ui, l->arg, num, &old, &e) == 0 && ui_load_page(ui, l->arg, &head, &e) == 0) {
+		buf_printf(&sum, "revert to revision %lld", (long long)num);
+		req.name = l->arg;
+		req.base = head.rev;
+		req.text = old.body;
+		req.len = old.len;
+		req.author = ui->opts->author ? ui->opts->author : "unknown";
+		req.summary = buf_cstr(&sum);
+		if (wiki_save(ui->opts->w, &req, &res, &e) == 0) {
+			ui_message(ui, 0, res.unchanged ? "the head already has that text"
+			                                : "reverted: revision %lld is the new head",
+			           (long long)res.num);
+			fill_history(ui, l);
+			view_page_reload(ui_page_view(ui));
+		}
+	}
+	if (e.code)
+		ui_message(ui, 1, "%s", e.msg);
+	wiki_save_res_clear(&res);
+	ui_free_page(&old);
+	ui_free_page(&head);
+	buf_free(&q);
+	buf_free(&sum);
+	free(answer);
+}
+
+static int history_key(struct view *v, int r, wint_t ch)
+{
+	struct list *l = v->st;
+	struct ui *ui = v->ui;
+	int64_t num;
+
+	if (l->kind != LIST_HISTORY || r == KEY_CODE_YES || !l->n)
+		return 0;
+	num = l->rows[l->sel].line;
+	switch (ch) {
+	case 'd':
+		/* Against the marked revision, else against its parent. */
+		if (l->mark && l->mark != num)
+			ui_push(ui, view_diff_new(ui, l->arg, l->mark < num ? l->mark : num,
+			                          l->mark < num ? num : l->mark));
+		else
+			ui_push(ui, view_diff_new(ui, l->arg, num - 1, num));
+		return 1;
+	case 'm':
+		l->mark = l->mark == num ? 0 : num;
+		fill_history(ui, l);
+		for (l->sel = 0; l->sel + 1 < l->n && l->rows[l->sel].line != num; l->sel++)
+			;
+		ui_message(ui, 0, l->mark ? "marked r%lld: d on another revision diffs the two"
+		                          : "mark cleared",
+		           (long long)num);
+		return 1;
+	case 'u':
+		history_revert(ui, l, num);
+		return 1;
+	case 'b':
+		ui_push(ui, view_blame_new(ui, l->arg, num));
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* --- ops ----------------------------------------------------------------------- */
 
 static void list_draw(struct view *v, int rows, int cols)
@@ -264,7 +463,14 @@ static void list_draw(struct view *v, int rows, int cols)
 			w = u8_cpwidth(cp);
 			if (x + w > cols)
 				break;
-			attrset((i == l->sel ? A_REVERSE : A_NORMAL) | (hl ? A_BOLD | A_UNDERLINE : 0));
+			{
+				short pair = 0;
+				attr_t a = l->kind == LIST_DIFF ? ui_diff_attr(v->ui, l->rows[i].text[0], &pair)
+				                                : A_NORMAL;
+
+				attr_set(a | (i == l->sel ? A_REVERSE : 0) | (hl ? A_REVERSE | A_BOLD : 0),
+				         pair, NULL);
+			}
 			addnstr(p, (int)len);
 			x += w;
 		}
@@ -287,6 +493,18 @@ static void list_open(struct view *v)
 	if (!l->n)
 		return;
 	r = &l->rows[l->sel];
+	if (kind == LIST_HISTORY) {
+		int64_t num = r->line;
+		char *slug = strdup(l->arg);
+
+		while (ui->depth > 1)
+			ui_pop(ui);
+		view_page_open_rev(page, slug, num);
+		free(slug);
+		return;
+	}
+	if (kind == LIST_DIFF || kind == LIST_BLAME)
+		return;
 	if (kind == LIST_OUTLINE) {
 		line = r->line;
 		ui_pop(ui);
@@ -386,11 +604,22 @@ static void list_free(struct view *v)
 	free(v);
 }
 
+static void list_hint(struct view *v, buf *out)
+{
+	struct list *l = v->st;
+
+	if (l->kind == LIST_HISTORY)
+		buf_puts(out, "Enter show  d diff (with parent, or with the m-marked one)  u revert  "
+		              "b blame  q close");
+}
+
 static const struct view_ops list_ops = {
     .name = "list",
     .draw = list_draw,
     .handle = list_handle,
     .status = list_status,
+    .hint = list_hint,
+    .key = history_key,
     .free = list_free,
 };
 
@@ -463,5 +692,41 @@ struct view *view_help_new(struct ui *ui)
 	struct view *v = new_list(ui, LIST_HELP, "Help: keys (q closes)", NULL);
 
 	fill_help(v->st);
+	return v;
+}
+
+struct view *view_history_new(struct ui *ui, const char *slug)
+{
+	buf t = BUF_INIT;
+	struct view *v;
+
+	buf_printf(&t, "History of %s", slug);
+	v = new_list(ui, LIST_HISTORY, buf_cstr(&t), slug);
+	buf_free(&t);
+	fill_history(ui, v->st);
+	return v;
+}
+
+struct view *view_diff_new(struct ui *ui, const char *slug, int64_t a, int64_t b)
+{
+	buf t = BUF_INIT;
+	struct view *v;
+
+	buf_printf(&t, "Diff of %s: r%lld -> r%lld", slug, (long long)a, (long long)b);
+	v = new_list(ui, LIST_DIFF, buf_cstr(&t), slug);
+	buf_free(&t);
+	fill_diff(ui, v->st, a, b);
+	return v;
+}
+
+struct view *view_blame_new(struct ui *ui, const char *slug, int64_t rev)
+{
+	buf t = BUF_INIT;
+	struct view *v;
+
+	buf_printf(&t, "Blame of %s at r%lld", slug, (long long)rev);
+	v = new_list(ui, LIST_BLAME, buf_cstr(&t), slug);
+	buf_free(&t);
+	fill_blame(ui, v->st, rev);
 	return v;
 }

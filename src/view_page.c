@@ -24,6 +24,7 @@ struct match {
 struct page {
 	struct ui_page pg;
 	int loaded;
+	int64_t old_rev; /* showing an old revision from the history, or 0 */
 	md_doc *md;
 	layout_doc *lay;
 	int rows; /* rows shown last time */
@@ -38,6 +39,9 @@ struct page {
 	struct place back[64], fwd[64];
 	int nback, nfwd;
 };
+
+static int open_at(struct view *v, const char *name, int64_t rev, int at_line,
+                   const char *find);
 
 static void place_clear(struct place *p)
 {
@@ -374,15 +378,17 @@ static void remember(struct page *s, struct place *stack, int *n)
 	stack[(*n)++] = p;
 }
 
-/* Loads a page into the view (no history change). */
-static int load(struct view *v, const char *name)
+/* Loads a page (revision rev, 0 = head) into the view (no history
+ * change). */
+static int load_rev(struct view *v, const char *name, int64_t rev)
 {
 	struct page *s = v->st;
 	struct ui_page pg;
 	err_info e = {0};
 	md_doc *md;
 
-	if (ui_load_page(v->ui, name, &pg, &e) < 0) {
+	if ((rev ? ui_load_rev(v->ui, name, rev, &pg, &e) : ui_load_page(v->ui, name, &pg, &e)) <
+	    0) {
 		ui_message(v->ui, 1, "%s", e.msg);
 		return -1;
 	}
@@ -402,9 +408,15 @@ static int load(struct view *v, const char *name)
 	s->top = 0;
 	s->hscroll = 0;
 	s->focus = -1;
+	s->old_rev = rev;
 	relayout(v->ui, s, v->ui->cols);
 	find_all(s);
 	return 0;
+}
+
+static int load(struct view *v, const char *name)
+{
+	return load_rev(v, name, 0);
 }
 
 static void restore(struct view *v, struct place *p)
@@ -436,6 +448,17 @@ static void go_back(struct view *v, int forward)
 
 int view_page_open(struct view *v, const char *name, int at_line, const char *find)
 {
+	return open_at(v, name, 0, at_line, find);
+}
+
+int view_page_open_rev(struct view *v, const char *name, int64_t rev)
+{
+	return open_at(v, name, rev, 0, NULL);
+}
+
+static int open_at(struct view *v, const char *name, int64_t rev, int at_line,
+                   const char *find)
+{
 	struct page *s = v->st;
 	struct place here = {0};
 	int had = s->loaded;
@@ -445,7 +468,7 @@ int view_page_open(struct view *v, const char *name, int at_line, const char *fi
 		here.src_line = s->lay && s->top < s->lay->nlines ? s->lay->lines[s->top].src_line : 0;
 		here.focus = s->focus;
 	}
-	if (load(v, name) < 0) {
+	if (load_rev(v, name, rev) < 0) {
 		if (had)
 			restore(v, &here); /* keep showing what was there */
 		place_clear(&here);
@@ -659,6 +682,8 @@ static void page_status(struct view *v, buf *left, buf *right)
 		return;
 	}
 	buf_printf(left, " %s", s->pg.title);
+	if (s->old_rev)
+		buf_puts(left, "  [old revision]");
 	if (s->pg.rev) {
 		buf_printf(left, "  r%lld %s ", (long long)s->pg.rev, s->pg.author ? s->pg.author : "");
 		ui_age(left, s->pg.at_ms);
