@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Wall-clock timer for bench/run (stdlib only).
 
-    measure.py [--runs N] [--warmup W] [--stdin FMT] [--out FILE] [--rss] -- CMD ARGS...
+    measure.py [--runs N] [--warmup W] [--stdin FMT] [--out FILE] -- CMD ARGS...
 
 Runs CMD W times unmeasured, then N times measured, each time as a fresh
 process (subprocess.run, no shell unless CMD is one), timing each run with
@@ -13,16 +13,11 @@ standard error is kept.
 --stdin FMT feeds each run a file: FMT with {i} replaced by the run's number,
 counting warm-up runs, from 1 (so a save can get a different text each time).
 
-Prints one line: median min max runs, in seconds.  With --rss it adds the
-peak resident set size of the measured runs, median and max, in KiB: the
-ru_maxrss that wait4() returns for that one child (the process and nothing it
-waited for itself), so no /usr/bin/time wraps the command and the timing is
-the same with or without --rss.  Exits 1 (and prints nothing on stdout) if
-any run exits non-zero; it never judges the numbers.
+Prints one line: median min max runs, in seconds.  Exits 1 (and prints
+nothing on stdout) if any run exits non-zero; it never judges the numbers.
 """
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -35,42 +30,33 @@ def main():
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--stdin")
     p.add_argument("--out")
-    p.add_argument("--rss", action="store_true")
     p.add_argument("cmd", nargs=argparse.REMAINDER)
     a = p.parse_args()
     cmd = a.cmd[1:] if a.cmd[:1] == ["--"] else a.cmd
     if not cmd:
         p.error("no command")
 
-    times, rss = [], []
+    times = []
     for i in range(1, a.warmup + a.runs + 1):
         fin = open(a.stdin.format(i=i), "rb") if a.stdin else subprocess.DEVNULL
         fout = open(a.out, "wb") if a.out else subprocess.DEVNULL
         try:
-            # what subprocess.run does (Popen, then wait), but reaping with
-            # wait4 to get this child's own rusage
             t0 = time.perf_counter()
-            p = subprocess.Popen(cmd, stdin=fin, stdout=fout)
-            _, status, ru = os.wait4(p.pid, 0)
+            r = subprocess.run(cmd, stdin=fin, stdout=fout)
             t1 = time.perf_counter()
-            p.returncode = os.waitstatus_to_exitcode(status)
         finally:
             if a.stdin:
                 fin.close()
             if a.out:
                 fout.close()
-        if p.returncode != 0:
-            print("measure.py: %r exited %d (run %d)" % (" ".join(cmd), p.returncode, i),
+        if r.returncode != 0:
+            print("measure.py: %r exited %d (run %d)" % (" ".join(cmd), r.returncode, i),
                   file=sys.stderr)
             sys.exit(1)
         if i > a.warmup:
             times.append(t1 - t0)
-            rss.append(ru.ru_maxrss)
-    line = "%.9f %.9f %.9f %d" % (statistics.median(times), min(times), max(times),
-                                  len(times))
-    if a.rss:
-        line += " %d %d" % (statistics.median(rss), max(rss))
-    print(line)
+    print("%.9f %.9f %.9f %d" % (statistics.median(times), min(times), max(times),
+                                 len(times)))
 
 
 if __name__ == "__main__":

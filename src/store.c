@@ -124,10 +124,21 @@ enum q {
 	Q_LINKS_TO,
 	Q_LINKS_ALL,
 	Q_SEARCH,
+	Q_DRAFT_PUT,
+	Q_DRAFT_GET,
+	Q_DRAFT_DELETE,
 	Q_COUNT
 };
 
 static const char *const q_sql[Q_COUNT] = {
+	/* A draft names its base by page slug and revision number; the row keeps
+	 * the revision's id (NULL for a page that does not exist yet). */
+	[Q_DRAFT_PUT] = "INSERT OR REPLACE INTO drafts(author, slug, base, body, at_ms)"
+			" VALUES(?1, ?2, (SELECT r.id FROM revisions r JOIN pages p ON p.id = r.page"
+			" WHERE p.slug = ?2 AND r.num = ?3), ?4, ?5)",
+	[Q_DRAFT_GET] = "SELECT d.body, d.at_ms, coalesce(r.num, 0) FROM drafts d"
+			" LEFT JOIN revisions r ON r.id = d.base WHERE d.author = ?1 AND d.slug = ?2",
+	[Q_DRAFT_DELETE] = "DELETE FROM drafts WHERE author = ?1 AND slug = ?2",
 	[Q_PAGE_BY_SLUG] = PAGE_COLS "WHERE p.slug = ?1",
 	/* live before deleted, exact before case-insensitive */
 	[Q_PAGE_BY_TITLE] =
@@ -1469,4 +1480,69 @@ int store_backup(store *s, const char *path, err_info *e)
 	unlink(tmp);
 	free(tmp);
 	return -1;
+}
+
+/* --- drafts ------------------------------------------------------------- */
+
+void store_draft_clear(store_draft *d)
+{
+	if (!d)
+		return;
+	free(d->body);
+	memset(d, 0, sizeof *d);
+}
+
+int store_draft_put(store *s, const char *author, const char *slug, int64_t base,
+                    const char *body, size_t len, int64_t at_ms, err_info *e)
+{
+	sqlite3_stmt *st = prep(s, Q_DRAFT_PUT, e);
+
+	if (!st)
+		return -1;
+	bind_str(st, 1, author);
+	bind_str(st, 2, slug);
+	sqlite3_bind_int64(st, 3, base);
+	sqlite3_bind_text(st, 4, body, (int)len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, at_ms);
+	return run(s, st, "saving a draft", e);
+}
+
+int store_draft_get(store *s, const char *author, const char *slug, store_draft *out,
+                    err_info *e)
+{
+	sqlite3_stmt *st = prep(s, Q_DRAFT_GET, e);
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (!st)
+		return -1;
+	bind_str(st, 1, author);
+	bind_str(st, 2, slug);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->len = (size_t)sqlite3_column_bytes(st, 0);
+		out->body = col_str(st, 0);
+		out->at_ms = sqlite3_column_int64(st, 1);
+		out->base = sqlite3_column_int64(st, 2);
+		release(st);
+		return 1;
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, rc, "reading a draft", e);
+		release(st);
+		return -1;
+	}
+	release(st);
+	return 0;
+}
+
+int store_draft_delete(store *s, const char *author, const char *slug, err_info *e)
+{
+	sqlite3_stmt *st = prep(s, Q_DRAFT_DELETE, e);
+
+	if (!st)
+		return -1;
+	bind_str(st, 1, author);
+	bind_str(st, 2, slug);
+	return run(s, st, "removing a draft", e);
 }

@@ -210,6 +210,27 @@ void store_hit_list_free(store_hit_list *l);
 int store_search(store *s, const char *query, const char *open, const char *close,
                  int limit, store_hit_list *out, err_info *e);
 
+/* --- drafts ---------------------------------------------------------------- */
+
+/* An editor's unsaved text, one per author and page. */
+typedef struct store_draft {
+	char *body; /* NUL-terminated */
+	size_t len;
+	int64_t base; /* revision number it was based on, 0 for a new page */
+	int64_t at_ms;
+} store_draft;
+
+void store_draft_clear(store_draft *d);
+
+/* Stores (replaces) the draft of `author` for page `slug`.  One statement,
+ * so it needs no transaction; it waits up to the busy timeout. */
+int store_draft_put(store *s, const char *author, const char *slug, int64_t base,
+                    const char *body, size_t len, int64_t at_ms, err_info *e);
+/* 1 found, 0 none, -1 error. */
+int store_draft_get(store *s, const char *author, const char *slug, store_draft *out,
+                    err_info *e);
+int store_draft_delete(store *s, const char *author, const char *slug, err_info *e);
+
 /* --- maintenance ------------------------------------------------------ */
 
 /* Runs PRAGMA integrity_check, foreign_key_check, the FTS5 integrity check

@@ -936,7 +936,7 @@ int ui_run(const ui_opts *o, err_info *e)
 {
 	struct ui ui;
 	int count = 0, key;
-	struct view *page;
+	struct view *page, *top;
 
 	memset(&ui, 0, sizeof ui);
 	ui.opts = o;
@@ -950,7 +950,6 @@ int ui_run(const ui_opts *o, err_info *e)
 	ui_push(&ui, page);
 	view_page_open(page, o->start ? o->start : "home", 0, NULL);
 	while (!ui.quit && !got_signal) {
-		struct view *top;
 		wint_t ch;
 		int r;
 
@@ -964,6 +963,9 @@ int ui_run(const ui_opts *o, err_info *e)
 		}
 		draw(&ui);
 		r = get_wch(&ch);
+		top = ui.stack[ui.depth - 1];
+		if (top->ops->tick)
+			top->ops->tick(top, 0);
 		if (r == ERR)
 			continue;
 		if (r == KEY_CODE_YES && ch == KEY_RESIZE) {
@@ -977,6 +979,10 @@ int ui_run(const ui_opts *o, err_info *e)
 		key = r == KEY_CODE_YES || ch < 128 ? (int)ch : 0;
 		handle_key(&ui, key, &count);
 	}
+	/* Whatever is unsaved becomes a draft before we go (ssh dropped). */
+	for (int i = ui.depth - 1; i >= 0; i--)
+		if (ui.stack[i]->ops->tick)
+			ui.stack[i]->ops->tick(ui.stack[i], 1);
 	endwin();
 	while (ui.depth > 0) {
 		struct view *v = ui.stack[--ui.depth];

@@ -97,6 +97,10 @@ struct view_ops {
 	/* Optional: raw keys before the binding table (the editor types text).
 	 * r is get_wch's return (OK or KEY_CODE_YES); 1 when consumed. */
 	int (*key)(struct view *v, int r, wint_t ch);
+	/* Optional: called about every 250 ms, and with final = 1 when the
+	 * program is about to end (quit, SIGHUP, SIGTERM): the editor keeps
+	 * its draft here. */
+	void (*tick)(struct view *v, int final);
 	void (*free)(struct view *v);
 };
 
@@ -194,5 +198,8 @@ struct view *view_history_new(struct ui *ui, const char *slug);
 /* The diff of revisions a and b (a 0: empty text) of a page. */
 struct view *view_diff_new(struct ui *ui, const char *slug, int64_t a, int64_t b);
 struct view *view_blame_new(struct ui *ui, const char *slug, int64_t rev);
+/* The diff of two texts under a title (a draft against the head). */
+struct view *view_diff_texts_new(struct ui *ui, const char *title, const char *a, size_t alen,
+                                 const char *b, size_t blen);
 
 #endif

@@ -11,8 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store.h"
 #include "textbuf.h"
 #include "u8.h"
+
+/* Milliseconds between draft saves while typing. */
+#define DRAFT_EVERY_MS 3000
 
 #define CTRL(c) ((c)&0x1f)
 
@@ -21,6 +25,9 @@ enum { KEY_CTRL_LEFT = KEY_MAX + 10, KEY_CTRL_RIGHT };
 struct edit {
 	textbuf *tb;
 	char *name;    /* slug, or the title of a new page */
+	char *slug;    /* the page's slug: drafts are kept under it */
+	int dirty;     /* keys since the last draft */
+	int64_t last_draft;
 	int64_t base;  /* revision the text is based on; 0 for a new page */
 	int rows, cols;
 	size_t top_line, top_row; /* first display row shown */
@@ -162,6 +169,11 @@ static void edit_hint(struct view *v, buf *out)
 
 /* --- saving and leaving ----------------------------------------------------- */
 
+static const char *author_of(struct ui *ui)
+{
+	return ui->opts->author ? ui->opts->author : "unknown";
+}
+
 static void leave(struct view *v)
 {
 	curs_set(0);
@@ -188,7 +200,7 @@ static void save(struct view *v)
 	req.base = s->base;
 	req.text = text;
 	req.len = len;
-	req.author = ui->opts->author ? ui->opts->author : "unknown";
+	req.author = author_of(ui);
 	req.summary = summary;
 	if (wiki_save(ui->opts->w, &req, &res, &e) == 0) {
 		char *slug = strdup(res.slug);
@@ -201,6 +213,7 @@ static void save(struct view *v)
 		else
 			ui_message(ui, 0, "saved revision %lld", (long long)res.num);
 		tb_mark_saved(s->tb);
+		store_draft_delete(wiki_store(ui->opts->w), req.author, s->slug, NULL);
 		leave(v); /* frees s */
 		if (strcmp(view_page_name(ui_page_view(ui)) ? view_page_name(ui_page_view(ui)) : "",
 		           slug) == 0)
@@ -239,6 +252,8 @@ static void quit_editor(struct view *v)
 			return;
 		}
 		free(answer);
+		/* Leaving without saving discards the draft too. */
+		store_draft_delete(wiki_store(v->ui->opts->w), author_of(v->ui), s->slug, NULL);
 	}
 	leave(v);
 }
@@ -322,6 +337,7 @@ static int edit_key(struct view *v, int r, wint_t ch)
 	struct edit *s = v->st;
 
 	buf_truncate(&v->ui->msg, 0);
+	s->dirty = 1;
 	if (r == KEY_CODE_YES) {
 		s->esc = 0;
 		return function_key(v, ch);
@@ -364,6 +380,28 @@ static int edit_key(struct view *v, int r, wint_t ch)
 	return 1;
 }
 
+/* Keeps the unsaved text as a draft: every few seconds while typing, and
+ * at once when the program ends (a dropped ssh connection sends SIGHUP). */
+static void edit_tick(struct view *v, int final)
+{
+	struct edit *s = v->st;
+	int64_t now = wiki_now_ms();
+	char *text;
+	size_t len;
+
+	if (!s->dirty || (!final && now - s->last_draft < DRAFT_EVERY_MS))
+		return;
+	s->dirty = 0;
+	s->last_draft = now;
+	if (!tb_modified(s->tb))
+		return;
+	text = tb_text(s->tb, &len);
+	if (store_draft_put(wiki_store(v->ui->opts->w), author_of(v->ui), s->slug, s->base, text,
+	                    len, now, NULL) < 0 && !final)
+		ui_message(v->ui, 1, "could not keep a draft (the database is busy?)");
+	free(text);
+}
+
 static int edit_handle(struct view *v, enum ui_action a, int count)
 {
 	(void)v;
@@ -378,6 +416,7 @@ static void edit_free(struct view *v)
 
 	tb_free(s->tb);
 	free(s->name);
+	free(s->slug);
 	free(s->query);
 	free(s);
 	free(v);
@@ -390,6 +429,7 @@ static const struct view_ops edit_ops = {
     .status = edit_status,
     .hint = edit_hint,
     .key = edit_key,
+    .tick = edit_tick,
     .free = edit_free,
 };
 
@@ -403,6 +443,10 @@ struct view *view_edit_new(struct ui *ui, const char *name, int64_t base, const 
 		abort();
 	s->tb = tb_new_from(text, len);
 	s->name = strdup(name);
+	s->slug = u8_slug(name);
+	if (!s->slug)
+		s->slug = strdup(name);
+	s->last_draft = wiki_now_ms();
 	s->base = base;
 	s->cols = ui->cols > 0 ? ui->cols : 80;
 	s->rows = ui->rows > 2 ? ui->rows - 2 : 1;
@@ -415,6 +459,62 @@ struct view *view_edit_new(struct ui *ui, const char *name, int64_t base, const 
 	v->st = s;
 	v->ui = ui;
 	return v;
+}
+
+/* A draft left by an earlier session: restore it (1), or not (0); -1 when
+ * the user only looked at it (a diff view was pushed). */
+static int offer_draft(struct ui *ui, const char *slug, const char *head, size_t head_len,
+                       store_draft *d)
+{
+	buf q = BUF_INIT;
+	char *answer;
+	int r;
+
+	if (store_draft_get(wiki_store(ui->opts->w), author_of(ui), slug, d, NULL) != 1)
+		return 0;
+	buf_puts(&q, "You have an unsaved draft of this page from ");
+	buf_put_time(&q, d->at_ms);
+	buf_puts(&q, ": r restore, d diff, x discard, Enter ignore: ");
+	answer = ui_prompt(ui, buf_cstr(&q), NULL, NULL);
+	buf_free(&q);
+	r = 0;
+	if (answer && answer[0] == 'r') {
+		r = 1;
+	} else if (answer && answer[0] == 'd') {
+		ui_push(ui, view_diff_texts_new(ui, "Your draft against the page (e to edit again)",
+		                                head, head_len, d->body, d->len));
+		r = -1;
+	} else if (answer && answer[0] == 'x') {
+		store_draft_delete(wiki_store(ui->opts->w), author_of(ui), slug, NULL);
+		ui_message(ui, 0, "draft discarded");
+	}
+	free(answer);
+	if (r != 1)
+		store_draft_clear(d);
+	return r;
+}
+
+static void open_editor(struct ui *ui, const char *name, const char *slug, int64_t base,
+                        const char *text, size_t len, int at_line)
+{
+	store_draft d = {0};
+	int r = offer_draft(ui, slug, text, len, &d);
+	struct view *v;
+
+	if (r < 0)
+		return;
+	while (ui->depth > 1)
+		ui_pop(ui);
+	if (r == 1) {
+		/* Based on the revision the draft started from: saving merges. */
+		v = view_edit_new(ui, name, d.base, d.body, d.len, at_line);
+		((struct edit *)v->st)->dirty = 1;
+		ui_message(ui, 0, "draft restored: Ctrl-S saves it (merged with any newer change)");
+	} else {
+		v = view_edit_new(ui, name, base, text, len, at_line);
+	}
+	ui_push(ui, v);
+	store_draft_clear(&d);
 }
 
 void view_edit_page(struct ui *ui)
@@ -437,10 +537,7 @@ void view_edit_page(struct ui *ui)
 		ui_message(ui, 1, "%s", e.msg);
 		return;
 	}
-	while (ui->depth > 1)
-		ui_pop(ui);
-	ui_push(ui, view_edit_new(ui, pg.name, pg.rev, pg.body, pg.len,
-	                          view_page_top_src_line(page)));
+	open_editor(ui, pg.name, pg.name, pg.rev, pg.body, pg.len, view_page_top_src_line(page));
 	ui_free_page(&pg);
 }
 
@@ -448,6 +545,7 @@ void view_edit_create(struct ui *ui, const char *title)
 {
 	struct ui_page pg;
 	buf t = BUF_INIT;
+	char *slug;
 
 	if (ui_load_page(ui, title, &pg, NULL) == 0) {
 		ui_message(ui, 1, "'%s' exists already: opened it", pg.title);
@@ -464,8 +562,8 @@ void view_edit_create(struct ui *ui, const char *title)
 	}
 	/* A new page starts from its title as the heading. */
 	buf_printf(&t, "# %s\n\n", title);
-	while (ui->depth > 1)
-		ui_pop(ui);
-	ui_push(ui, view_edit_new(ui, title, 0, t.ptr, t.len, 3));
+	slug = u8_slug(title);
+	open_editor(ui, title, slug, 0, t.ptr, t.len, 3);
+	free(slug);
 	buf_free(&t);
 }

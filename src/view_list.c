@@ -289,26 +289,35 @@ static void add_diff_line(struct list *l, const diff_line *dl)
 	buf_free(&b);
 }
 
+static void fill_diff_texts(struct ui *ui, struct list *l, const char *a, size_t alen,
+                            const char *b, size_t blen)
+{
+	err_info e = {0};
+	diff_result *d = diff_texts(a, alen, b, blen, 3, DIFF_WORDS, &e);
+
+	if (!d) {
+		ui_message(ui, 1, "%s", e.msg);
+		return;
+	}
+	for (size_t h = 0; h < d->nhunks; h++) {
+		add_row(l, d->hunks[h].header, NULL, 0);
+		for (size_t k = 0; k < d->hunks[h].count; k++)
+			add_diff_line(l, &d->lines[d->hunks[h].first + k]);
+	}
+	ui_message(ui, 0, "%d line%s added, %d removed", d->added, d->added == 1 ? "" : "s",
+	           d->removed);
+	diff_free(d);
+}
+
 static void fill_diff(struct ui *ui, struct list *l, int64_t a, int64_t b)
 {
 	struct ui_page pa = {0}, pb = {0};
 	err_info e = {0};
-	diff_result *d = NULL;
 
-	if ((a && ui_load_rev(ui, l->arg, a, &pa, &e) < 0) ||
-	    ui_load_rev(ui, l->arg, b, &pb, &e) < 0 ||
-	    !(d = diff_texts(pa.body ? pa.body : "", pa.len, pb.body, pb.len, 3, DIFF_WORDS, &e))) {
+	if ((a && ui_load_rev(ui, l->arg, a, &pa, &e) < 0) || ui_load_rev(ui, l->arg, b, &pb, &e) < 0)
 		ui_message(ui, 1, "%s", e.msg);
-	} else {
-		for (size_t h = 0; h < d->nhunks; h++) {
-			add_row(l, d->hunks[h].header, NULL, 0);
-			for (size_t k = 0; k < d->hunks[h].count; k++)
-				add_diff_line(l, &d->lines[d->hunks[h].first + k]);
-		}
-		ui_message(ui, 0, "%d line%s added, %d removed", d->added, d->added == 1 ? "" : "s",
-		           d->removed);
-	}
-	diff_free(d);
+	else
+		fill_diff_texts(ui, l, pa.body ? pa.body : "", pa.len, pb.body, pb.len);
 	ui_free_page(&pa);
 	ui_free_page(&pb);
 }
@@ -728,5 +737,14 @@ struct view *view_blame_new(struct ui *ui, const char *slug, int64_t rev)
 	v = new_list(ui, LIST_BLAME, buf_cstr(&t), slug);
 	buf_free(&t);
 	fill_blame(ui, v->st, rev);
+	return v;
+}
+
+struct view *view_diff_texts_new(struct ui *ui, const char *title, const char *a, size_t alen,
+                                 const char *b, size_t blen)
+{
+	struct view *v = new_list(ui, LIST_DIFF, title, NULL);
+
+	fill_diff_texts(ui, v->st, a, alen, b, blen);
 	return v;
 }
