@@ -571,8 +571,11 @@ static int cmd_history(struct cli_ctx *c, int argc, char **argv)
 
 	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 1, 1)))
 		return rc;
-	if ((rc = open_wiki(c, OPEN_SAMPLE)) || (rc = find_page(c, argv[0], &p)))
+	if ((rc = open_wiki(c, OPEN_SAMPLE)))
 		return rc;
+	/* A deleted page keeps its history. */
+	if (wiki_find_any(c->w, argv[0], &p, &c->err) != 1)
+		return fail(c);
 	if (store_rev_history(wiki_store(c->w), p.id, &l, &c->err) < 0) {
 		store_page_clear(&p);
 		return fail(c);
@@ -651,10 +654,80 @@ static void out_snippet(struct cli_ctx *c, const char *s)
 	buf_free(&b);
 }
 
+static int cmd_delete(struct cli_ctx *c, int argc, char **argv)
+{
+	const char *why = NULL;
+	struct opt opts[] = {{"message", 'm', 1, &why}, {0}};
+	int deleting = strcmp(c->cmd, "delete") == 0;
+	int64_t num = 0;
+	int n, rc;
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 1, 1)))
+		return rc;
+	if (!deleting && why)
+		return usage_error(c, "restore takes no message");
+	if ((rc = open_wiki(c, OPEN_SAMPLE)))
+		return rc;
+	if ((deleting ? wiki_delete(c->w, argv[0], c->author, why, &num, &c->err)
+	              : wiki_restore(c->w, argv[0], c->author, &num, &c->err)) < 0)
+		return fail(c);
+	printf("%s\t%lld\t%s\n", argv[0], (long long)num, deleting ? "deleted" : "restored");
+	return 0;
+}
+
+/* Every word, case-insensitively (ASCII), somewhere in the text. */
+static int has_all_words(const char *text, int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		if (!strcasestr(text, argv[i]))
+			return 0;
+	return 1;
+}
+
+/* search --all-revisions: every revision of every page, oldest first. */
+static int search_history(struct cli_ctx *c, int argc, char **argv)
+{
+	store_page_list pl = {0};
+	int found = 0;
+
+	if (store_page_list_all(wiki_store(c->w), STORE_BY_SLUG, &pl, &c->err) < 0)
+		return fail(c);
+	for (size_t i = 0; i < pl.n; i++) {
+		buf nums = BUF_INIT;
+
+		for (int64_t k = 1; k <= pl.v[i].head_num; k++) {
+			store_rev r = {0};
+
+			if (store_rev_get(wiki_store(c->w), pl.v[i].id, k, &r, &c->err) < 0) {
+				buf_free(&nums);
+				store_page_list_free(&pl);
+				return fail(c);
+			}
+			if (r.body && has_all_words(r.body, argc, argv))
+				buf_printf(&nums, "%s%lld", nums.len ? "," : "", (long long)k);
+			store_rev_clear(&r);
+		}
+		if (nums.len) {
+			out_field(pl.v[i].slug);
+			putchar('\t');
+			out_field(pl.v[i].title);
+			printf("\t%s\n", buf_cstr(&nums));
+			found++;
+		}
+		buf_free(&nums);
+	}
+	store_page_list_free(&pl);
+	if (!found) {
+		msg("no revision of any page has all of those words");
+		return ERR_USER;
+	}
+	return 0;
+}
+
 static int cmd_search(struct cli_ctx *c, int argc, char **argv)
 {
-	const char *count = NULL;
-	struct opt opts[] = {{"count", 'n', 1, &count}, {0}};
+	const char *count = NULL, *all = NULL;
+	struct opt opts[] = {{"count", 'n', 1, &count}, {"all-revisions", 'a', 0, &all}, {0}};
 	store_hit_list l = {0};
 	int64_t limit = 50;
 	buf q = BUF_INIT;
@@ -665,6 +738,11 @@ static int cmd_search(struct cli_ctx *c, int argc, char **argv)
 		return rc;
 	if (count && (rc = parse_num(c, count, "-n", 1, &limit)))
 		return rc;
+	if (all) {
+		if ((rc = open_wiki(c, OPEN_SAMPLE)))
+			return rc;
+		return search_history(c, n, argv);
+	}
 	for (i = 0; i < n; i++) {
 		if (i)
 			buf_putc(&q, ' ');
@@ -1308,11 +1386,13 @@ const struct cli_command cli_commands[] = {
      "One line per revision, newest first: number, time, author, size in bytes,\n"
      "summary.\n",
      cmd_history, OPEN_SAMPLE},
-    {"search", "QUERY... [-n N]", "full-text search of all pages",
+    {"search", "QUERY... [-n N] [--all-revisions]", "full-text search of all pages",
      "Finds pages whose title or text contains every word of QUERY (words, not\n"
      "search syntax), best first, titles weighing more than text.  One line per\n"
      "page: slug, title, and a snippet with the matches marked.  Exit code 1 when\n"
-     "nothing matches.\n",
+     "nothing matches.  With --all-revisions (-a), searches the text of every\n"
+     "revision instead (substrings, case-insensitive) and lists, per page, the\n"
+     "revisions that contain every word: text that was deleted is found too.\n",
      cmd_search, OPEN_SAMPLE},
     {"diff", "PAGE [A [B]]", "show what changed between two revisions",
      "A unified diff, like git diff: with no revision, the head against its\n"
@@ -1327,6 +1407,14 @@ const struct cli_command cli_commands[] = {
      "One line per line of the head (or revision N): the revision that last\n"
      "changed it, its author and time, and the line.\n",
      cmd_blame, OPEN_SAMPLE},
+    {"delete", "PAGE [-m WHY]", "delete a page (its history stays)",
+     "Saves a revision that marks the page deleted: it leaves the list, the\n"
+     "search and the backlinks, and links to it show as missing.  Its history\n"
+     "stays (docday history), and restore brings it back.\n",
+     cmd_delete, OPEN_SAMPLE},
+    {"restore", "PAGE", "bring a deleted page back",
+     "Saves a revision that marks the page live again, with the text it had.\n",
+     cmd_delete, OPEN_SAMPLE},
     {"links", "PAGE", "list the pages PAGE links to",
      "One line per link target: slug and title, or (missing) for a page that does\n"
      "not exist yet.  Links come from the Markdown parse: [[Title]], [[slug|label]]\n"

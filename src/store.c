@@ -124,6 +124,7 @@ enum q {
 	Q_LINKS_TO,
 	Q_LINKS_ALL,
 	Q_SEARCH,
+	Q_SET_DELETED,
 	Q_DRAFT_PUT,
 	Q_DRAFT_GET,
 	Q_DRAFT_DELETE,
@@ -133,6 +134,7 @@ enum q {
 static const char *const q_sql[Q_COUNT] = {
 	/* A draft names its base by page slug and revision number; the row keeps
 	 * the revision's id (NULL for a page that does not exist yet). */
+	[Q_SET_DELETED] = "UPDATE pages SET deleted = ?2 WHERE id = ?1",
 	[Q_DRAFT_PUT] = "INSERT OR REPLACE INTO drafts(author, slug, base, body, at_ms)"
 			" VALUES(?1, ?2, (SELECT r.id FROM revisions r JOIN pages p ON p.id = r.page"
 			" WHERE p.slug = ?2 AND r.num = ?3), ?4, ?5)",
@@ -1545,4 +1547,22 @@ int store_draft_delete(store *s, const char *author, const char *slug, err_info 
 	bind_str(st, 1, author);
 	bind_str(st, 2, slug);
 	return run(s, st, "removing a draft", e);
+}
+
+/* --- deleting ----------------------------------------------------------- */
+
+int store_page_set_deleted(store *s, int64_t page_id, int deleted, err_info *e)
+{
+	sqlite3_stmt *st;
+
+	/* The index holds live pages only: out before, in after (page_text
+	 * shows a page only while it is not deleted). */
+	if (require_write(s, e) || page_stmt(s, Q_UNINDEX, page_id, e) ||
+	    !(st = prep(s, Q_SET_DELETED, e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, page_id);
+	sqlite3_bind_int(st, 2, deleted ? 1 : 0);
+	if (run(s, st, "marking the page deleted", e))
+		return -1;
+	return page_stmt(s, Q_INDEX, page_id, e);
 }

@@ -210,6 +210,11 @@ void store_hit_list_free(store_hit_list *l);
 int store_search(store *s, const char *query, const char *open, const char *close,
                  int limit, store_hit_list *out, err_info *e);
 
+/* Marks a page deleted (1) or live (0), inside a write transaction.  A
+ * deleted page leaves the search index, the lists and the backlinks; its
+ * revisions stay.  store_page_get still finds it, with deleted = 1. */
+int store_page_set_deleted(store *s, int64_t page_id, int deleted, err_info *e);
+
 /* --- drafts ---------------------------------------------------------------- */
 
 /* An editor's unsaved text, one per author and page. */

@@ -64,7 +64,7 @@ store *wiki_store(wiki *w)
 	return w->st;
 }
 
-int wiki_find(wiki *w, const char *name, store_page *out, err_info *e)
+int wiki_find_any(wiki *w, const char *name, store_page *out, err_info *e)
 {
 	char *slug;
 	int r;
@@ -84,6 +84,19 @@ int wiki_find(wiki *w, const char *name, store_page *out, err_info *e)
 		u8_sanitize(&b, name, strlen(name), 0);
 		err_set(e, ERR_USER, "no page named '%s' (see 'docday list')", buf_cstr(&b));
 		buf_free(&b);
+	}
+	return r;
+}
+
+int wiki_find(wiki *w, const char *name, store_page *out, err_info *e)
+{
+	int r = wiki_find_any(w, name, out, e);
+
+	if (r == 1 && out->deleted) {
+		err_set(e, ERR_USER, "'%s' was deleted; 'docday restore %s' brings it back", out->slug,
+		        out->slug);
+		store_page_clear(out);
+		return 0;
 	}
 	return r;
 }
@@ -235,9 +248,14 @@ static int save_locked(wiki *w, const wiki_save_req *req, md_doc *doc, wiki_save
 	int64_t id;
 	int r, rc = -1, line = 0;
 
-	r = wiki_find(w, req->name, &p, e);
+	r = wiki_find_any(w, req->name, &p, e);
 	if (r < 0)
 		return -1;
+	if (r == 1 && p.deleted) {
+		err_set(e, ERR_USER, "'%s' was deleted: restore it first ('docday restore %s')",
+		        p.slug, p.slug);
+		goto out;
+	}
 	if (r == 0) {
 		err_clear(e);
 		if (req->base > 0) {
@@ -340,6 +358,53 @@ int wiki_save(wiki *w, const wiki_save_req *req, wiki_save_res *res, err_info *e
 		rc = finish(w, save_locked(w, req, doc, res, e), e);
 	md_free(doc);
 	return rc;
+}
+
+/* Delete and restore: a new revision with the same text, and the flag. */
+static int set_deleted(wiki *w, const char *name, int deleted, const char *author,
+                       const char *why, int64_t *num, err_info *e)
+{
+	store_page p = {0};
+	store_rev head = {0};
+	buf sum = BUF_INIT;
+	int rc = -1;
+
+	if (begin(w, e) < 0)
+		return -1;
+	if (wiki_find_any(w, name, &p, e) != 1)
+		goto out;
+	if (p.deleted == deleted) {
+		err_set(e, ERR_USER, deleted ? "'%s' is already deleted" : "'%s' is not deleted",
+		        p.slug);
+		goto out;
+	}
+	if (store_rev_get(w->st, p.id, 0, &head, e) != 1)
+		goto out;
+	buf_puts(&sum, deleted ? "deleted" : "restored");
+	if (why && *why)
+		buf_printf(&sum, ": %s", why);
+	if (store_rev_add(w->st, p.id, p.title, head.body, head.body_len, author, wiki_now_ms(),
+	                  buf_cstr(&sum), NULL, num, e) < 0 ||
+	    store_page_set_deleted(w->st, p.id, deleted, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	rc = finish(w, rc, e);
+	buf_free(&sum);
+	store_rev_clear(&head);
+	store_page_clear(&p);
+	return rc;
+}
+
+int wiki_delete(wiki *w, const char *name, const char *author, const char *why, int64_t *num,
+                err_info *e)
+{
+	return set_deleted(w, name, 1, author, why, num, e);
+}
+
+int wiki_restore(wiki *w, const char *name, const char *author, int64_t *num, err_info *e)
+{
+	return set_deleted(w, name, 0, author, NULL, num, e);
 }
 
 int wiki_batch_begin(wiki *w, err_info *e)

@@ -42,6 +42,18 @@ store *wiki_store(wiki *w);
  * "no page named 'X'"), -1 error. */
 int wiki_find(wiki *w, const char *name, store_page *out, err_info *e);
 
+/* Like wiki_find, but a deleted page is found too (out->deleted is 1);
+ * wiki_find says "'x' was deleted" and returns 0 for one. */
+int wiki_find_any(wiki *w, const char *name, store_page *out, err_info *e);
+
+/* Deletes a page: a new revision (same text, summary "deleted: why") and
+ * the page leaves the index, lists, search and backlinks; links to it show
+ * as missing; its history stays.  *num gets the revision number. */
+int wiki_delete(wiki *w, const char *name, const char *author, const char *why, int64_t *num,
+                err_info *e);
+/* Brings a deleted page back, as a new revision ("restored"). */
+int wiki_restore(wiki *w, const char *name, const char *author, int64_t *num, err_info *e);
+
 /* Checks a title: not empty after trimming, no control characters, at most
  * WIKI_MAX_TITLE bytes, and it must slugify to something.  0 ok, -1 with e
  * set (ERR_USER). */

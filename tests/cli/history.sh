@@ -46,4 +46,35 @@ same "nothing was rewritten" "$(printf '%s\n' "$out" | wc -l)" 4
 expect "revert to the head's text changes nothing" 0 $D revert h 4
 has "unchanged" "$out" "unchanged"
 expect "revert to a missing revision" 1 $D revert h 99
+
+# Delete and restore.
+printf '# Other\n\nSee [[h]] and [[gone]].\n' | "$DOCDAY" $D save other >/dev/null
+printf '# Gone\n\nA page about zanzibar.\n' | "$DOCDAY" $D save gone >/dev/null
+expect "delete a page" 0 $D delete gone -m "no longer true"
+same "delete reports the revision" "$out" "gone	2	deleted"
+expect "a deleted page cannot be read" 1 $D cat gone
+has "the error says how to restore" "$err" "docday restore gone"
+expect "list leaves it out" 0 $D list
+hasnt "no deleted page in the list" "$out" "gone"
+expect "links to it show as missing" 0 $D links other
+has "missing" "$out" "gone	(missing)"
+expect "search leaves it out" 1 $D search zanzibar
+expect "its history stays" 0 $D history gone
+has "the delete is a revision with the reason" "$(printf '%s\n' "$out" | head -1)" "deleted: no longer true"
+expect "saving onto a deleted page is refused" 1 $D save gone </dev/null
+has "the refusal says restore" "$err" "restore it first"
+expect "deleting twice is refused" 1 $D delete gone
+expect "restore" 0 $D restore gone
+same "restore reports the revision" "$out" "gone	3	restored"
+expect "a restored page reads again" 0 $D cat gone
+has "with its text" "$out" "zanzibar"
+expect "and is searchable again" 0 $D search zanzibar
+expect "check after delete and restore" 0 $D check
+
+# Search in every revision.
+expect "search --all-revisions finds text that is gone" 0 $D search --all-revisions two
+same "it names the revisions that had it" "$out" "h	H	1,2,3,4"
+expect "-a with two words" 0 $D search -a four two
+same "only revisions with both" "$out" "h	H	3"
+expect "nothing found" 1 $D search -a nowhere-to-be-found
 done_testing
