@@ -890,3 +890,181 @@ char *md_first_heading(const md_doc *d)
 	cmark_iter_free(it);
 	return any;
 }
+
+/* --- rewriting links (rename) ------------------------------------------- */
+
+/* Marks the source lines of code and HTML blocks: links there are text. */
+static unsigned char *literal_lines(const char *text, size_t len, size_t nlines)
+{
+	unsigned char *skip = calloc(nlines + 2, 1);
+	md_doc *d = md_parse(text, len, MD_FOOTNOTES, NULL);
+	md_node *n = d ? md_root(d) : NULL;
+
+	if (!skip)
+		abort();
+	while (n) {
+		enum md_type t = md_node_type(n);
+
+		if (t == MD_CODE_BLOCK || t == MD_HTML_BLOCK) {
+			for (int l = md_start_line(n); l <= md_end_line(n) && l > 0; l++)
+				if ((size_t)l <= nlines)
+					skip[l] = 1;
+		}
+		if (md_first_child(n) && t != MD_CODE_BLOCK && t != MD_HTML_BLOCK) {
+			n = md_first_child(n);
+			continue;
+		}
+		while (n && !md_next(n))
+			n = md_parent(n);
+		if (n)
+			n = md_next(n);
+	}
+	md_free(d);
+	return skip;
+}
+
+/* [[target|label]]: the rewritten link into b when it names old_slug. */
+static int rewrite_wiki(const char *in, size_t n, const char *old_slug, const char *new_slug,
+                        const char *new_title, buf *b)
+{
+	const char *bar = memchr(in, '|', n), *hash;
+	size_t tlen = bar ? (size_t)(bar - in) : n, plen;
+	char *page, *slug;
+	int hit;
+
+	hash = memchr(in, '#', tlen);
+	plen = hash ? (size_t)(hash - in) : tlen;
+	page = strndup(in, plen);
+	slug = u8_slug(page);
+	hit = slug && strcmp(slug, old_slug) == 0;
+	if (hit) {
+		int as_slug = u8_is_slug(page) || strpbrk(new_title, "|]") != NULL;
+
+		buf_puts(b, "[[");
+		buf_puts(b, as_slug ? new_slug : new_title);
+		buf_put(b, in + plen, n - plen); /* #fragment and |label as they were */
+		buf_puts(b, "]]");
+	}
+	free(slug);
+	free(page);
+	return hit;
+}
+
+/* A link destination (url[0..n)): the rewritten one into b when it names
+ * old_slug, keeping "./", ".md" and "#fragment". */
+static int rewrite_url(const char *url, size_t n, const char *old_slug, const char *new_slug,
+                       buf *b)
+{
+	char *u = strndup(url, n);
+	md_target t = {0};
+	const char *hash = strchr(u, '#'), *path = u;
+	size_t plen;
+	int hit = md_classify(u, &t) == 0 && t.kind == MD_TARGET_PAGE && strcmp(t.slug, old_slug) == 0;
+
+	if (hit) {
+		while (strncmp(path, "./", 2) == 0)
+			path += 2;
+		plen = hash ? (size_t)(hash - path) : strlen(path);
+		buf_put(b, u, (size_t)(path - u));
+		buf_puts(b, new_slug);
+		if (plen > 3 && strncasecmp(path + plen - 3, ".md", 3) == 0)
+			buf_put(b, path + plen - 3, 3);
+		if (hash)
+			buf_puts(b, hash);
+	}
+	md_target_clear(&t);
+	free(u);
+	return hit;
+}
+
+/* One line outside code blocks: skips code spans, rewrites links. */
+static size_t rewrite_line(const char *s, size_t n, const char *old_slug, const char *new_slug,
+                           const char *new_title, buf *b)
+{
+	size_t i = 0, count = 0;
+
+	while (i < n) {
+		if (s[i] == '`') { /* a code span: up to a backtick run as long */
+			size_t run = 0, j;
+
+			while (i + run < n && s[i + run] == '`')
+				run++;
+			for (j = i + run; j < n; j++) {
+				size_t r2 = 0;
+
+				while (j + r2 < n && s[j + r2] == '`')
+					r2++;
+				if (r2 == run)
+					break;
+				j += r2 ? r2 - 1 : 0;
+			}
+			j = j < n ? j + run : i + run; /* unclosed: just the backticks */
+			buf_put(b, s + i, j - i);
+			i = j;
+			continue;
+		}
+		if (s[i] == '[' && i + 1 < n && s[i + 1] == '[') {
+			const char *end = NULL;
+
+			for (size_t j = i + 2; j + 1 < n; j++)
+				if (s[j] == ']' && s[j + 1] == ']') {
+					end = s + j;
+					break;
+				}
+			if (end && rewrite_wiki(s + i + 2, (size_t)(end - s - i - 2), old_slug, new_slug,
+			                        new_title, b)) {
+				count++;
+				i = (size_t)(end - s) + 2;
+				continue;
+			}
+		}
+		if (s[i] == ']' && i + 1 < n && s[i + 1] == '(') {
+			size_t start = i + 2, j = start, ustart, uend;
+			int angle = j < n && s[j] == '<';
+
+			ustart = angle ? j + 1 : j;
+			for (j = ustart; j < n && s[j] != (angle ? '>' : ')') && !(!angle && s[j] == ' '); j++)
+				;
+			uend = j;
+			buf_put(b, s + i, ustart - i);
+			if (uend > ustart && rewrite_url(s + ustart, uend - ustart, old_slug, new_slug, b))
+				count++;
+			else
+				buf_put(b, s + ustart, uend - ustart);
+			i = uend;
+			continue;
+		}
+		buf_putc(b, s[i++]);
+	}
+	return count;
+}
+
+size_t md_rewrite_links(const char *text, size_t len, const char *old_slug,
+                        const char *new_slug, const char *new_title, char **out,
+                        size_t *outlen)
+{
+	size_t nlines = 1, count = 0, line = 1, i = 0;
+	unsigned char *skip;
+	buf b = BUF_INIT;
+
+	for (size_t k = 0; k < len; k++)
+		nlines += text[k] == '\n';
+	skip = literal_lines(text, len, nlines);
+	while (i < len) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - text - i) : len - i;
+
+		if (skip[line])
+			buf_put(&b, text + i, n);
+		else
+			count += rewrite_line(text + i, n, old_slug, new_slug, new_title, &b);
+		if (nl)
+			buf_putc(&b, '\n');
+		i += n + (nl ? 1 : 0);
+		line++;
+	}
+	free(skip);
+	*outlen = b.len;
+	*out = buf_detach(&b);
+	return count;
+}

@@ -144,6 +144,20 @@ void md_target_clear(md_target *t);
 size_t md_page_links(const md_doc *d, char ***slugs);
 void md_strv_free(char **v);
 
+/* Rewrites, in the Markdown source text[0..len), every link that names the
+ * page old_slug so that it names new_slug instead:
+ *   [[Old Title]] -> [[New Title]], [[old-slug|label]] -> [[new-slug|label]],
+ *   [[Old Title#sec]] -> [[New Title#sec]], [x](old-slug) -> [x](new-slug),
+ *   [x](./old-slug.md#sec) -> [x](./new-slug.md#sec).
+ * A target written as a slug stays a slug; one written as a title becomes
+ * new_title (or new_slug when the title has '|' or ']').  Labels are kept.
+ * Nothing inside code blocks, HTML blocks or code spans changes.  Returns
+ * the number of links rewritten and sets *out (caller frees, NUL-terminated)
+ * and *outlen to the new text (a copy even when nothing changed). */
+size_t md_rewrite_links(const char *text, size_t len, const char *old_slug,
+                        const char *new_slug, const char *new_title, char **out,
+                        size_t *outlen);
+
 /* The plain text of a node's inlines (what a reader sees), caller frees.
  * Used for a page's title from its first heading. */
 char *md_plain_text(const md_node *n);

@@ -563,6 +563,50 @@ static void test_hostile(void)
 	OK(md_parse(bad, md_max_len() + 1, 0, NULL) == NULL, "over the limit without err_info");
 }
 
+static void rewrite_is(const char *in, const char *want, size_t want_n, const char *name)
+{
+	char *out = NULL;
+	size_t len = 0, n;
+
+	n = md_rewrite_links(in, strlen(in), "old-page", "new-page", "New Page", &out, &len);
+	STREQ(out, want, name);
+	OK(n == want_n, "rewrite count");
+	OK(len == strlen(out), "rewrite length");
+	free(out);
+}
+
+static void test_rewrite(void)
+{
+	rewrite_is("See [[Old Page]].\n", "See [[New Page]].\n", 1, "title wiki link");
+	rewrite_is("See [[old-page|the old one]].\n", "See [[new-page|the old one]].\n", 1,
+	           "slug wiki link keeps its label");
+	rewrite_is("[[Old Page#Install Steps]]\n", "[[New Page#Install Steps]]\n", 1,
+	           "fragment kept");
+	rewrite_is("[x](old-page) [y](old-page.md) [z](./old-page.md#a)\n",
+	           "[x](new-page) [y](new-page.md) [z](./new-page.md#a)\n", 3,
+	           "relative links keep their shape");
+	rewrite_is("[x](<old-page.md>)\n", "[x](<new-page.md>)\n", 1, "angle destination");
+	rewrite_is("[x](old-page \"title\")\n", "[x](new-page \"title\")\n", 1, "link title kept");
+	rewrite_is("`[[Old Page]]` and ``[x](old-page)``\n",
+	           "`[[Old Page]]` and ``[x](old-page)``\n", 0, "code spans untouched");
+	rewrite_is("```\n[[Old Page]]\n```\n\n    [x](old-page)\n",
+	           "```\n[[Old Page]]\n```\n\n    [x](old-page)\n", 0, "code blocks untouched");
+	rewrite_is("[[Other]] [x](https://old-page) [y](other.md)\n",
+	           "[[Other]] [x](https://old-page) [y](other.md)\n", 0, "other links untouched");
+	rewrite_is("- item [[Old Page]]\n> quote [x](old-page)\n",
+	           "- item [[New Page]]\n> quote [x](new-page)\n", 2, "in lists and quotes");
+	rewrite_is("no newline at the end [[old page]]", "no newline at the end [[New Page]]", 1,
+	           "last line without newline");
+	{
+		char *out = NULL;
+		size_t len;
+
+		md_rewrite_links("[[Old Page]]", 12, "old-page", "new-page", "A | B", &out, &len);
+		STREQ(out, "[[new-page]]", "a title with | falls back to the slug");
+		free(out);
+	}
+}
+
 int main(void)
 {
 	test_types();
@@ -573,5 +617,6 @@ int main(void)
 	test_page_links();
 	test_headings();
 	test_hostile();
+	test_rewrite();
 	return tap_done();
 }
