@@ -29,6 +29,12 @@
 #include "ui.h"
 #include "wiki.h"
 
+/* What a command may do (cli_command.flags). */
+enum {
+	CMD_WRITES = 1,     /* changes the wiki: refused with --read-only */
+	CMD_RESTRICTED = 2, /* allowed in restricted mode */
+};
+
 /* How a command opens the database. */
 enum {
 	OPEN_NONE = 0,   /* no database */
@@ -46,6 +52,8 @@ struct cli_ctx {
 	int out_tty; /* stdout is a terminal: sanitise, highlight */
 	int err_tty;
 	int color;
+	int restricted; /* --restricted or $DOCDAY_RESTRICTED: no way out */
+	int read_only;  /* --read-only: browse, never write */
 	err_info err;
 };
 
@@ -254,9 +262,9 @@ static int pick_db(struct cli_ctx *c, const char *opt_db)
 		return 0;
 	}
 	if (xdg && xdg[0] == '/') {
-		buf_printf(&b, "%s/docday", xdg);
+		buf_printf(&b, "%s/docday/wiki.db", xdg);
 	} else if (home && *home) {
-		buf_printf(&b, "%s/.local/share/docday", home);
+		buf_printf(&b, "%s/.local/share/docday/wiki.db", home);
 	} else {
 		msg("cannot find a place for the wiki: set HOME, XDG_DATA_HOME, DOCDAY_DB or "
 		    "use --db FILE");
@@ -264,6 +272,23 @@ static int pick_db(struct cli_ctx *c, const char *opt_db)
 	}
 	c->db_path = buf_detach(&b);
 	return 0;
+}
+
+/* The default place: make its folder (private, as XDG asks). */
+static int make_default_dir(struct cli_ctx *c)
+{
+	char *dir = strdup(c->db_path), *slash = strrchr(dir, '/');
+	int rc = 0;
+
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir_p(dir, 0700) < 0) {
+			msg("cannot create %s: %s", dir, strerror(errno));
+			rc = -1;
+		}
+	}
+	free(dir);
+	return rc;
 }
 
 static int open_wiki(struct cli_ctx *c, int how)
@@ -275,21 +300,8 @@ static int open_wiki(struct cli_ctx *c, int how)
 		flags = WIKI_CREATE | WIKI_SAMPLE;
 	else if (how == OPEN_EMPTY)
 		flags = WIKI_CREATE;
-	if (!c->db_explicit) {
-		/* The default place: make its folder (private, as XDG asks). */
-		if (mkdir_p(c->db_path, 0700) < 0) {
-			msg("cannot create %s: %s", c->db_path, strerror(errno));
-			return ERR_DB;
-		}
-		{
-			char *p = c->db_path;
-			buf b = BUF_INIT;
-
-			buf_printf(&b, "%s/wiki.db", p);
-			free(p);
-			c->db_path = buf_detach(&b);
-		}
-	}
+	if (!c->db_explicit && make_default_dir(c) < 0)
+		return ERR_DB;
 	if (stat(c->db_path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		msg("%s is a directory, not a wiki database", c->db_path);
 		return ERR_DB;
@@ -329,17 +341,8 @@ static int cmd_init(struct cli_ctx *c, int argc, char **argv)
 
 	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 0, 0)))
 		return rc;
-	if (!c->db_explicit) {
-		buf b = BUF_INIT;
-
-		if (mkdir_p(c->db_path, 0700) < 0) {
-			msg("cannot create %s: %s", c->db_path, strerror(errno));
-			return ERR_DB;
-		}
-		buf_printf(&b, "%s/wiki.db", c->db_path);
-		free(c->db_path);
-		c->db_path = buf_detach(&b);
-	}
+	if (!c->db_explicit && make_default_dir(c) < 0)
+		return ERR_DB;
 	if (!empty)
 		flags |= WIKI_SAMPLE;
 	c->w = wiki_open(c->db_path, flags, &created, &c->err);
@@ -1351,22 +1354,22 @@ const struct cli_command cli_commands[] = {
     {"init", "[--empty]", "create a new wiki database",
      "Creates the wiki database (see FILES in --help) and fills it with the sample\n"
      "wiki, or leaves it empty with --empty.  Refuses when the database exists.\n",
-     cmd_init, OPEN_INIT},
+     cmd_init, OPEN_INIT, CMD_WRITES},
     {"import", "DIR|FILE.md...", "add or update pages from Markdown files",
      "Every *.md file in each DIR (not recursive), or each FILE.md given, becomes a\n"
      "page: the slug comes from the file name, the title from the first heading or\n"
      "else the file name.  A file whose text equals the page's head adds no\n"
      "revision.  A file that is not UTF-8 text is skipped with a warning.  A new\n"
      "database created by import is empty (no sample pages).\n",
-     cmd_import, OPEN_EMPTY},
+     cmd_import, OPEN_EMPTY, CMD_WRITES},
     {"list", "[--sort slug|title|change]", "list the pages",
      "One line per page: slug, title, number of revisions, last author, last change.\n",
-     cmd_list, OPEN_SAMPLE},
+     cmd_list, OPEN_SAMPLE, CMD_RESTRICTED},
     {"cat", "PAGE [--rev N]", "print a page's Markdown text",
      "Prints the head revision of PAGE (a slug or a title), or revision N.  Into a\n"
      "pipe the bytes are exact; on a terminal control characters are shown as\n"
      "visible placeholders.\n",
-     cmd_cat, OPEN_SAMPLE},
+     cmd_cat, OPEN_SAMPLE, CMD_RESTRICTED},
     {"save", "PAGE [--base N] [-m MSG] [--title T] [--conflict-out F] < FILE",
      "save a new revision",
      "Reads the text from standard input and saves it as a new revision of PAGE,\n"
@@ -1381,11 +1384,11 @@ const struct cli_command cli_commands[] = {
      "Text identical to the head saves nothing.  Text must be UTF-8 without NUL\n"
      "bytes, at most 32 MiB.  Prints: slug, revision, and\n"
      "created|saved|merged|unchanged.\n",
-     cmd_save, OPEN_SAMPLE},
+     cmd_save, OPEN_SAMPLE, CMD_WRITES | CMD_RESTRICTED},
     {"history", "PAGE", "list the revisions of a page",
      "One line per revision, newest first: number, time, author, size in bytes,\n"
      "summary.\n",
-     cmd_history, OPEN_SAMPLE},
+     cmd_history, OPEN_SAMPLE, CMD_RESTRICTED},
     {"search", "QUERY... [-n N] [--all-revisions]", "full-text search of all pages",
      "Finds pages whose title or text contains every word of QUERY (words, not\n"
      "search syntax), best first, titles weighing more than text.  One line per\n"
@@ -1393,64 +1396,64 @@ const struct cli_command cli_commands[] = {
      "nothing matches.  With --all-revisions (-a), searches the text of every\n"
      "revision instead (substrings, case-insensitive) and lists, per page, the\n"
      "revisions that contain every word: text that was deleted is found too.\n",
-     cmd_search, OPEN_SAMPLE},
+     cmd_search, OPEN_SAMPLE, CMD_RESTRICTED},
     {"diff", "PAGE [A [B]]", "show what changed between two revisions",
      "A unified diff, like git diff: with no revision, the head against its\n"
      "parent; with A, revision A against the head; with A and B, A against B.\n"
      "Coloured on a terminal (+ and - gutters always).\n",
-     cmd_diff, OPEN_SAMPLE},
+     cmd_diff, OPEN_SAMPLE, CMD_RESTRICTED},
     {"revert", "PAGE N", "make revision N's text the page's new head",
      "Saves a new revision whose text is revision N's, with the summary\n"
      "\"revert to revision N\".  History is never rewritten.\n",
-     cmd_revert, OPEN_SAMPLE},
+     cmd_revert, OPEN_SAMPLE, CMD_WRITES | CMD_RESTRICTED},
     {"blame", "PAGE [--rev N]", "show who last changed each line",
      "One line per line of the head (or revision N): the revision that last\n"
      "changed it, its author and time, and the line.\n",
-     cmd_blame, OPEN_SAMPLE},
+     cmd_blame, OPEN_SAMPLE, CMD_RESTRICTED},
     {"delete", "PAGE [-m WHY]", "delete a page (its history stays)",
      "Saves a revision that marks the page deleted: it leaves the list, the\n"
      "search and the backlinks, and links to it show as missing.  Its history\n"
      "stays (docday history), and restore brings it back.\n",
-     cmd_delete, OPEN_SAMPLE},
+     cmd_delete, OPEN_SAMPLE, CMD_WRITES | CMD_RESTRICTED},
     {"restore", "PAGE", "bring a deleted page back",
      "Saves a revision that marks the page live again, with the text it had.\n",
-     cmd_delete, OPEN_SAMPLE},
+     cmd_delete, OPEN_SAMPLE, CMD_WRITES | CMD_RESTRICTED},
     {"links", "PAGE", "list the pages PAGE links to",
      "One line per link target: slug and title, or (missing) for a page that does\n"
      "not exist yet.  Links come from the Markdown parse: [[Title]], [[slug|label]]\n"
      "and relative links like [x](getting-started) or [x](getting-started.md).\n",
-     cmd_links, OPEN_SAMPLE},
+     cmd_links, OPEN_SAMPLE, CMD_RESTRICTED},
     {"backlinks", "PAGE", "list the pages that link to PAGE",
-     "One line per linking page: slug and title.\n", cmd_links, OPEN_SAMPLE},
+     "One line per linking page: slug and title.\n", cmd_links, OPEN_SAMPLE, CMD_RESTRICTED},
     {"recent", "[-n N]", "list recent changes",
      "The newest N revisions across all pages (default 30): time, slug, revision,\n"
      "author, summary.\n",
-     cmd_recent, OPEN_SAMPLE},
+     cmd_recent, OPEN_SAMPLE, CMD_RESTRICTED},
     {"check", "", "check the database for damage",
      "Runs SQLite's integrity check and docday's own: every page has a head\n"
      "revision, revision numbers have no gaps, the search index and the link table\n"
      "match the pages.  Exit code 3 when a problem is found.\n",
-     cmd_check, OPEN_SAMPLE},
+     cmd_check, OPEN_SAMPLE, CMD_RESTRICTED},
     {"backup", "FILE", "write a consistent copy of the wiki",
      "Copies the whole database to FILE while others may be using it.  FILE must\n"
      "not exist; it is written under a temporary name and renamed when complete.\n",
-     cmd_backup, OPEN_SAMPLE},
+     cmd_backup, OPEN_SAMPLE, 0},
     {"show", "[PAGE] [--width N] [--rev N] [--color WHEN]", "print a page as the TUI lays it out",
      "Renders PAGE (default home) as the terminal interface does, wrapped to --width\n"
      "(default: the terminal's width, else 80).  Styled with ANSI when standard\n"
      "output is a terminal or with --color=always, plain text into a pipe, with\n"
      "--color=never or under NO_COLOR (which keeps bold and underline only).\n",
-     cmd_show, OPEN_SAMPLE},
+     cmd_show, OPEN_SAMPLE, CMD_RESTRICTED},
     {"view", "FILE.md|- [--width N]", "read a Markdown file in the pager, no database",
      "Opens FILE (or standard input for -) in the same pager as the wiki, without a\n"
      "database: relative links to other .md files in its folder are followed.\n"
      "When standard output is not a terminal (or with --width) it prints like show.\n",
-     cmd_view, OPEN_NONE},
+     cmd_view, OPEN_NONE, 0},
     {"help", "[COMMAND]", "show help for docday or one command",
      "Without COMMAND, the same as --help.  'docday help keys' lists the keys of\n"
      "the terminal interface.\n",
-     cmd_help, OPEN_NONE},
-    {NULL, NULL, NULL, NULL, NULL, 0},
+     cmd_help, OPEN_NONE, CMD_RESTRICTED},
+    {NULL, NULL, NULL, NULL, NULL, 0, 0},
 };
 
 static const struct cli_command *find_command(const char *name)
@@ -1490,12 +1493,15 @@ static void print_usage(FILE *f)
 	      "                  $XDG_DATA_HOME/docday/wiki.db, else\n"
 	      "                  ~/.local/share/docday/wiki.db; created with the sample\n"
 	      "                  wiki on first use)\n"
+	      "  --user NAME     author name (only for the wiki's owner: ssh forced commands)\n"
+	      "  --restricted    no way out: no files, no shell, no other database\n"
+	      "  --read-only     browse only\n"
 	      "  -h, --help      show this help\n"
 	      "  -V, --version   show the version\n"
 	      "\n"
 	      "PAGE is a page's slug (getting-started) or its title (\"Getting Started\").\n"
 	      "Exit codes: 0 ok, 1 user error, 2 usage, 3 database problem, 4 conflict.\n"
-	      "Environment: DOCDAY_DB, XDG_DATA_HOME, HOME, NO_COLOR.\n"
+	      "Environment: DOCDAY_DB, DOCDAY_RESTRICTED, XDG_DATA_HOME, HOME, NO_COLOR.\n"
 	      "See 'docday help COMMAND', 'docday help keys' and docday(1).\n",
 	      f);
 }
@@ -1545,6 +1551,8 @@ static int run_tui(struct cli_ctx *c, int argc, char **argv)
 		return rc;
 	uo.w = c->w;
 	uo.author = c->author;
+	uo.restricted = c->restricted;
+	uo.read_only = c->read_only;
 	uo.start = argc ? argv[0] : "home";
 	uo.label = c->db_path;
 	uo.no_color = !c->color;
@@ -1553,13 +1561,71 @@ static int run_tui(struct cli_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+/* --user NAME is honoured only for the wiki's owner: the shared account of
+ * a forced command in authorized_keys (which owns the database), or root.
+ * Anyone else is who the system says they are. */
+static int take_user(struct cli_ctx *c, const char *name)
+{
+	struct stat st;
+	size_t n = strlen(name);
+
+	if (!n || n > 64 || !u8_valid(name, n, NULL) || strpbrk(name, " \t\r\n/")) {
+		msg("--user needs a short name without spaces or slashes");
+		return ERR_USAGE;
+	}
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f) {
+			msg("--user needs a name without control characters");
+			return ERR_USAGE;
+		}
+	if (geteuid() != 0 && !(stat(c->db_path, &st) == 0 && st.st_uid == geteuid()) &&
+	    !(stat(c->db_path, &st) < 0 && errno == ENOENT)) {
+		msg("--user is only honoured for the wiki's owner (a forced command in "
+		    "authorized_keys, see docs/sharing.md); you are %s",
+		    c->author);
+		return ERR_USAGE;
+	}
+	free(c->author);
+	c->author = strdup(name);
+	return 0;
+}
+
+/* Restricted mode over ssh: the client's command (SSH_ORIGINAL_COMMAND)
+ * becomes the arguments after the operator's global options: argv[0..i)
+ * stay, the client's words follow (a leading "docday" dropped).  Returns
+ * the new argv (caller frees it and *mem). */
+static char **ssh_argv(char **argv, int i, const char *cmd, int *argc, char **mem)
+{
+	char *save = NULL, *w, **v;
+	int n = i;
+
+	*mem = strdup(cmd);
+	v = calloc((size_t)i + strlen(cmd) / 2 + 2, sizeof *v);
+	if (!*mem || !v)
+		abort();
+	memcpy(v, argv, (size_t)i * sizeof *v);
+	for (w = strtok_r(*mem, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+		if (n > i || strcmp(w, "docday") != 0)
+			v[n++] = w;
+	*argc = n;
+	return v;
+}
+
 int cli_main(int argc, char **argv)
 {
 	struct cli_ctx c;
-	const char *db = NULL, *help = NULL, *version = NULL;
-	struct opt gopts[] = {{"db", 0, 1, &db}, {"help", 'h', 0, &help},
-	                      {"version", 'V', 0, &version}, {0}};
+	const char *db = NULL, *help = NULL, *version = NULL, *user = NULL, *restricted = NULL,
+	           *ro = NULL, *env_r = getenv("DOCDAY_RESTRICTED"),
+	           *ssh_cmd = getenv("SSH_ORIGINAL_COMMAND");
+	struct opt gopts[] = {{"db", 0, 1, &db},
+	                      {"user", 0, 1, &user},
+	                      {"restricted", 0, 0, &restricted},
+	                      {"read-only", 0, 0, &ro},
+	                      {"help", 'h', 0, &help},
+	                      {"version", 'V', 0, &version},
+	                      {0}};
 	const struct cli_command *k = NULL;
+	char **ssh_args = NULL, *ssh_mem = NULL;
 	int i, rc, n;
 	const char *nc = getenv("NO_COLOR");
 
@@ -1571,7 +1637,7 @@ int cli_main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (argv[i][0] != '-' || strcmp(argv[i], "-") == 0)
 			break;
-		if (strcmp(argv[i], "--db") == 0)
+		if (strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--user") == 0)
 			i++;
 	}
 	if (i > argc)
@@ -1591,13 +1657,37 @@ int cli_main(int argc, char **argv)
 	}
 	if (db && !*db)
 		return usage_error(&c, "--db needs a file name");
+	c.restricted = restricted || (env_r && *env_r && strcmp(env_r, "0") != 0);
+	c.read_only = ro != NULL;
+	if (c.restricted && ssh_cmd && *ssh_cmd) {
+		/* The operator's forced command runs; the client only picks a
+		 * subcommand from the allow-list, never a global option. */
+		argv = ssh_args = ssh_argv(argv, i, ssh_cmd, &argc, &ssh_mem);
+		if (i < argc && argv[i][0] == '-') {
+			msg("'%s' is not allowed here: ask for a docday command such as 'list'", argv[i]);
+			rc = ERR_USAGE;
+			goto out_words;
+		}
+	}
 	if (i < argc)
 		k = find_command(argv[i]);
 	if (k)
 		c.cmd = k->name;
+	if (c.restricted && i < argc && (!k || !(k->flags & CMD_RESTRICTED))) {
+		msg("'%s' is not allowed in restricted mode", argv[i]);
+		rc = ERR_USAGE;
+		goto out_words;
+	}
+	if (c.read_only && k && (k->flags & CMD_WRITES)) {
+		msg("'%s' changes the wiki, and this session is read-only", k->name);
+		rc = ERR_USAGE;
+		goto out_words;
+	}
 	if ((rc = pick_db(&c, db)))
-		return rc;
+		goto out_words;
 	c.author = login_name();
+	if (user && (rc = take_user(&c, user)))
+		goto out;
 	if (!k && i < argc && argc - i > 1) {
 		rc = usage_error(&c, "no command '%s'", argv[i]);
 	} else if (k) {
@@ -1605,6 +1695,7 @@ int cli_main(int argc, char **argv)
 	} else {
 		rc = run_tui(&c, argc - i, argv + i);
 	}
+out:
 	wiki_close(c.w);
 	free(c.db_path);
 	free(c.author);
@@ -1612,5 +1703,8 @@ int cli_main(int argc, char **argv)
 		msg("cannot write the output: %s", strerror(errno));
 		rc = ERR_USER;
 	}
+out_words:
+	free(ssh_args);
+	free(ssh_mem);
 	return rc;
 }

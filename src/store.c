@@ -125,6 +125,11 @@ enum q {
 	Q_LINKS_ALL,
 	Q_SEARCH,
 	Q_SET_DELETED,
+	Q_PRESENCE_PUT,
+	Q_PRESENCE_DEL,
+	Q_PRESENCE_LIST,
+	Q_PRESENCE_GC,
+	Q_DATA_VERSION,
 	Q_DRAFT_PUT,
 	Q_DRAFT_GET,
 	Q_DRAFT_DELETE,
@@ -134,6 +139,14 @@ enum q {
 static const char *const q_sql[Q_COUNT] = {
 	/* A draft names its base by page slug and revision number; the row keeps
 	 * the revision's id (NULL for a page that does not exist yet). */
+	[Q_PRESENCE_PUT] = "INSERT OR REPLACE INTO presence(author, slug, mode, pid, host, at_ms)"
+			   " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	[Q_PRESENCE_DEL] = "DELETE FROM presence WHERE pid = ?1 AND host = ?2",
+	[Q_PRESENCE_LIST] = "SELECT author, slug, mode, pid, host, at_ms FROM presence"
+			    " WHERE at_ms >= ?1 AND (?2 IS NULL OR slug = ?2)"
+			    " ORDER BY slug, mode DESC, author",
+	[Q_PRESENCE_GC] = "DELETE FROM presence WHERE at_ms < ?1",
+	[Q_DATA_VERSION] = "PRAGMA data_version",
 	[Q_SET_DELETED] = "UPDATE pages SET deleted = ?2 WHERE id = ?1",
 	[Q_DRAFT_PUT] = "INSERT OR REPLACE INTO drafts(author, slug, base, body, at_ms)"
 			" VALUES(?1, ?2, (SELECT r.id FROM revisions r JOIN pages p ON p.id = r.page"
@@ -1565,4 +1578,108 @@ int store_page_set_deleted(store *s, int64_t page_id, int deleted, err_info *e)
 	if (run(s, st, "marking the page deleted", e))
 		return -1;
 	return page_stmt(s, Q_INDEX, page_id, e);
+}
+
+/* --- presence and change detection ------------------------------------- */
+
+int store_presence_put(store *s, const store_presence *p, err_info *e)
+{
+	sqlite3_stmt *st = prep(s, Q_PRESENCE_PUT, e);
+
+	if (!st)
+		return -1;
+	bind_str(st, 1, p->author);
+	bind_str(st, 2, p->slug);
+	bind_str(st, 3, p->editing ? "edit" : "view");
+	sqlite3_bind_int64(st, 4, p->pid);
+	bind_str(st, 5, p->host);
+	sqlite3_bind_int64(st, 6, p->at_ms);
+	return run(s, st, "recording presence", e);
+}
+
+int store_presence_del(store *s, int64_t pid, const char *host, err_info *e)
+{
+	sqlite3_stmt *st = prep(s, Q_PRESENCE_DEL, e);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, pid);
+	bind_str(st, 2, host);
+	return run(s, st, "clearing presence", e);
+}
+
+int store_presence_gc(store *s, int64_t before_ms, err_info *e)
+{
+	sqlite3_stmt *st = prep(s, Q_PRESENCE_GC, e);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, before_ms);
+	return run(s, st, "clearing old presence", e);
+}
+
+void store_presence_list_free(store_presence_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].author);
+		free(l->v[i].slug);
+		free(l->v[i].host);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+int store_presence_get(store *s, const char *slug, int64_t since_ms, store_presence_list *out,
+                        err_info *e)
+{
+	sqlite3_stmt *st = prep(s, Q_PRESENCE_LIST, e);
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, since_ms);
+	if (slug)
+		bind_str(st, 2, slug);
+	else
+		sqlite3_bind_null(st, 2);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_presence *p;
+
+		out->v = grow(out->v, out->n, &cap, sizeof *out->v);
+		p = &out->v[out->n++];
+		p->author = col_str(st, 0);
+		p->slug = col_str(st, 1);
+		p->editing = strcmp((const char *)sqlite3_column_text(st, 2), "edit") == 0;
+		p->pid = sqlite3_column_int64(st, 3);
+		p->host = col_str(st, 4);
+		p->at_ms = sqlite3_column_int64(st, 5);
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, rc, "reading presence", e);
+		store_presence_list_free(out);
+	}
+	release(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_data_version(store *s, int64_t *v, err_info *e)
+{
+	sqlite3_stmt *st = prep(s, Q_DATA_VERSION, e);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	else
+		fail(s, rc, "checking for changes", e);
+	release(st);
+	return rc == SQLITE_ROW ? 0 : -1;
 }

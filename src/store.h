@@ -236,6 +236,40 @@ int store_draft_get(store *s, const char *author, const char *slug, store_draft 
                     err_info *e);
 int store_draft_delete(store *s, const char *author, const char *slug, err_info *e);
 
+/* --- presence and change detection --------------------------------------- */
+
+/* Who has which page open, kept fresh by heartbeats. */
+typedef struct store_presence {
+	char *author;
+	char *slug;
+	int editing; /* 1 editing, 0 viewing */
+	int64_t pid;
+	char *host;
+	int64_t at_ms; /* last heartbeat */
+} store_presence;
+
+typedef struct store_presence_list {
+	store_presence *v;
+	size_t n;
+} store_presence_list;
+
+void store_presence_list_free(store_presence_list *l);
+
+/* Records (replaces) the row of one process (pid, host).  One statement. */
+int store_presence_put(store *s, const store_presence *p, err_info *e);
+/* Removes the row of one process (it quits). */
+int store_presence_del(store *s, int64_t pid, const char *host, err_info *e);
+/* Removes rows whose last heartbeat is older than before_ms. */
+int store_presence_gc(store *s, int64_t before_ms, err_info *e);
+/* Rows with a heartbeat at or after since_ms, of one page (slug) or of all
+ * (NULL), by page, editors first. */
+int store_presence_get(store *s, const char *slug, int64_t since_ms, store_presence_list *out,
+                        err_info *e);
+
+/* SQLite's PRAGMA data_version: changes when another connection commits.
+ * Cheap enough to poll several times a second. */
+int store_data_version(store *s, int64_t *v, err_info *e);
+
 /* --- maintenance ------------------------------------------------------ */
 
 /* Runs PRAGMA integrity_check, foreign_key_check, the FTS5 integrity check

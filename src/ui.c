@@ -304,7 +304,7 @@ backspace:
 	}
 	buf_free(&text);
 	curs_set(0);
-	timeout(250);
+	timeout(100);
 	return result;
 }
 
@@ -664,6 +664,60 @@ void ui_draw_line(struct ui *ui, int y, const layout_line *l, int hscroll, int c
 	}
 }
 
+/* --- live: changes and presence ------------------------------------------ */
+
+void ui_others_on(struct ui *ui, const char *slug, buf *out)
+{
+	store_presence_list l = {0};
+
+	if (!ui->opts->w || wiki_presence_others(ui->opts->w, slug, &l, NULL) < 0)
+		return;
+	for (size_t i = 0; i < l.n; i++)
+		buf_printf(out, "%s%s %s", i ? ", " : "", l.v[i].author,
+		           l.v[i].editing ? "editing" : "viewing");
+	store_presence_list_free(&l);
+}
+
+/* The page the user is on, and whether they edit it. */
+static const char *current_slug(struct ui *ui, int *editing)
+{
+	struct view *top = ui->stack[ui->depth - 1];
+
+	*editing = strcmp(top->ops->name, "edit") == 0;
+	return *editing ? view_edit_slug(top) : view_page_name(ui_page_view(ui));
+}
+
+/* Every loop: has anyone committed (data_version)?  Every 5 s: our
+ * heartbeat.  Every 2 s or after a change: who else is here. */
+static void poll_live(struct ui *ui)
+{
+	int64_t now = wiki_now_ms(), v;
+	const char *slug;
+	int editing;
+
+	if (!ui->opts->w)
+		return;
+	if (store_data_version(wiki_store(ui->opts->w), &v, NULL) == 0 && v != ui->data_version) {
+		if (ui->data_version)
+			ui->change_seq++;
+		ui->data_version = v;
+		ui->others_at = 0;
+	}
+	slug = current_slug(ui, &editing);
+	if (!slug)
+		return;
+	if (now - ui->last_beat >= 5000 && !ui->opts->read_only) {
+		wiki_presence_beat(ui->opts->w, ui->opts->author ? ui->opts->author : "unknown", slug,
+		                   editing, NULL);
+		ui->last_beat = now;
+	}
+	if (now - ui->others_at >= 2000) {
+		buf_truncate(&ui->others, 0);
+		ui_others_on(ui, slug, &ui->others);
+		ui->others_at = now;
+	}
+}
+
 /* --- the main loop ------------------------------------------------------------ */
 
 static void draw_status(struct ui *ui)
@@ -795,7 +849,10 @@ static void generic_action(struct ui *ui, enum ui_action a)
 		ui_push(ui, view_outline_new(ui));
 		break;
 	case UA_EDIT:
-		view_edit_page(ui);
+		if (ui->opts->read_only)
+			ui_message(ui, 1, "this session is read-only");
+		else
+			view_edit_page(ui);
 		break;
 	case UA_HISTORY:
 		if (!ui->opts->w)
@@ -806,8 +863,9 @@ static void generic_action(struct ui *ui, enum ui_action a)
 	case UA_NEW_PAGE: {
 		char *title;
 
-		if (!ui->opts->w) {
-			ui_message(ui, 1, "no new pages when viewing files");
+		if (!ui->opts->w || ui->opts->read_only) {
+			ui_message(ui, 1, ui->opts->w ? "this session is read-only"
+			                              : "no new pages when viewing files");
 			break;
 		}
 		title = ui_prompt(ui, "New page title: ", NULL, NULL);
@@ -866,7 +924,7 @@ static void handle_key(struct ui *ui, int key, int *count)
 
 		timeout(1000);
 		k2 = getch();
-		timeout(250);
+		timeout(100);
 		b = lookup(key, k2, &prefix);
 	}
 	n = *count;
@@ -925,7 +983,7 @@ static int start_terminal(struct ui *ui, err_info *e)
 	keypad(stdscr, TRUE);
 	curs_set(0);
 	set_escdelay(50);
-	timeout(250);
+	timeout(100); /* the live poll's period */
 	define_keys();
 	init_colors(ui);
 	getmaxyx(stdscr, ui->rows, ui->cols);
@@ -942,6 +1000,10 @@ int ui_run(const ui_opts *o, err_info *e)
 	ui.opts = o;
 	ui.color = !o->no_color;
 	catch_signals();
+	/* Restricted: no suspend to a shell.  An ignored SIGTSTP is one ncurses
+	 * leaves alone, so Ctrl-Z does nothing. */
+	if (o->restricted)
+		signal(SIGTSTP, SIG_IGN);
 	if (start_terminal(&ui, e) < 0) {
 		buf_free(&ui.msg);
 		return -1;
@@ -961,6 +1023,7 @@ int ui_run(const ui_opts *o, err_info *e)
 			else
 				break;
 		}
+		poll_live(&ui);
 		draw(&ui);
 		r = get_wch(&ch);
 		top = ui.stack[ui.depth - 1];
@@ -983,6 +1046,8 @@ int ui_run(const ui_opts *o, err_info *e)
 	for (int i = ui.depth - 1; i >= 0; i--)
 		if (ui.stack[i]->ops->tick)
 			ui.stack[i]->ops->tick(ui.stack[i], 1);
+	if (o->w)
+		wiki_presence_leave(o->w);
 	endwin();
 	while (ui.depth > 0) {
 		struct view *v = ui.stack[--ui.depth];
@@ -990,5 +1055,6 @@ int ui_run(const ui_opts *o, err_info *e)
 		v->ops->free(v);
 	}
 	buf_free(&ui.msg);
+	buf_free(&ui.others);
 	return 0;
 }

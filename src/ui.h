@@ -18,6 +18,8 @@ typedef struct ui_opts {
 	const char *label;  /* shown in the status line: db path or folder */
 	int no_color;       /* NO_COLOR or --color=never */
 	const char *author; /* who saves (login name) */
+	int read_only;      /* browse only: no saving, no presence rows */
+	int restricted;     /* no way out: no suspend, no $EDITOR, no files */
 	const char *stdin_text; /* file mode: the text of "-" (read before) */
 	size_t stdin_len;
 } ui_opts;

@@ -130,6 +130,12 @@ struct ui {
 	int quit;
 	buf msg;
 	int msg_error;
+	/* Live: another process committed when change_seq moves (views compare
+	 * it in their tick); who else is on the current page. */
+	int64_t data_version;
+	unsigned change_seq;
+	int64_t last_beat, others_at;
+	buf others; /* "alice editing, bob viewing" for the current page */
 };
 
 /* --- ui.c --------------------------------------------------------------- */
@@ -162,6 +168,9 @@ void ui_draw_line(struct ui *ui, int y, const layout_line *l, int hscroll, int c
 void ui_age(buf *b, int64_t at_ms);
 void ui_complete_pages(struct ui *ui, const char *prefix, buf *out);
 
+/* The presence of others on a page, formatted; "" when alone. */
+void ui_others_on(struct ui *ui, const char *slug, buf *out);
+
 /* --- view_page.c ---------------------------------------------------------- */
 struct view *view_page_new(struct ui *ui);
 /* Opens a page in the page view, pushing history; 0 or -1 (message shown). */
@@ -186,6 +195,8 @@ struct view *view_edit_new(struct ui *ui, const char *name, int64_t base, const 
 /* The editor for the page shown, or for a new page after asking. */
 void view_edit_page(struct ui *ui);
 void view_edit_create(struct ui *ui, const char *title);
+/* The slug of the page an editor view edits. */
+const char *view_edit_slug(struct view *v);
 
 /* --- view_list.c -------------------------------------------------------- */
 struct view *view_index_new(struct ui *ui);

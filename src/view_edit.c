@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "merge.h"
 #include "store.h"
 #include "textbuf.h"
 #include "u8.h"
@@ -27,6 +28,8 @@ struct edit {
 	char *name;    /* slug, or the title of a new page */
 	char *slug;    /* the page's slug: drafts are kept under it */
 	int dirty;     /* keys since the last draft */
+	unsigned seen_seq; /* ui->change_seq last looked at */
+	int64_t told;  /* the newer head we already told the user about */
 	int64_t last_draft;
 	int64_t base;  /* revision the text is based on; 0 for a new page */
 	int rows, cols;
@@ -158,6 +161,8 @@ static void edit_status(struct view *v, buf *left, buf *right)
 	tb_cursor_linecol(s->tb, &l, &col);
 	buf_printf(left, " Editing %s%s%s", s->name, s->base ? "" : " (new page)",
 	           tb_modified(s->tb) ? "  [modified]" : "");
+	if (v->ui->others.len)
+		buf_printf(left, "  [%s]", buf_cstr(&v->ui->others));
 	buf_printf(right, "line %zu, col %zu ", l, col);
 }
 
@@ -282,6 +287,8 @@ static void find(struct view *v)
 
 /* --- keys ------------------------------------------------------------------- */
 
+static void merge_now(struct view *v);
+
 static int alt_key(struct view *v, wint_t ch)
 {
 	struct edit *s = v->st;
@@ -302,6 +309,10 @@ static int alt_key(struct view *v, wint_t ch)
 		return 1;
 	case '/':
 		tb_move_doc_end(s->tb);
+		return 1;
+	case 'm':
+	case 'M':
+		merge_now(v);
 		return 1;
 	default:
 		return 1;
@@ -380,6 +391,69 @@ static int edit_key(struct view *v, int r, wint_t ch)
 	return 1;
 }
 
+/* Someone else saved this page while it is open here: say so at once. */
+static void notice_newer(struct view *v)
+{
+	struct edit *s = v->st;
+	store_page p = {0};
+
+	if (s->seen_seq == v->ui->change_seq)
+		return;
+	s->seen_seq = v->ui->change_seq;
+	if (store_page_get(wiki_store(v->ui->opts->w), s->slug, &p, NULL) == 1 &&
+	    p.head_num > s->base && p.head_num != s->told) {
+		s->told = p.head_num;
+		ui_message(v->ui, 1,
+		           "%s saved revision %lld of this page: Alt-M merges it in now (Ctrl-S "
+		           "would merge too)",
+		           p.last_author ? p.last_author : "someone", (long long)p.head_num);
+	}
+	store_page_clear(&p);
+}
+
+/* Alt-M: three-way merge of the head into the buffer, now. */
+static void merge_now(struct view *v)
+{
+	struct edit *s = v->st;
+	struct ui_page base = {0}, head = {0};
+	merge_result m = {0};
+	err_info e = {0};
+	char *text, ours[160], theirs[160];
+	size_t len;
+
+	if (!s->base || ui_load_page(v->ui, s->slug, &head, &e) < 0) {
+		ui_message(v->ui, 1, "%s", e.code ? e.msg : "a new page has nothing to merge");
+		return;
+	}
+	if (head.rev == s->base) {
+		ui_message(v->ui, 0, "you have the newest revision: nothing to merge");
+		ui_free_page(&head);
+		return;
+	}
+	text = tb_text(s->tb, &len);
+	snprintf(ours, sizeof ours, "%s (your text)", author_of(v->ui));
+	snprintf(theirs, sizeof theirs, "%s (revision %lld)", head.author ? head.author : "them",
+	         (long long)head.rev);
+	if (ui_load_rev(v->ui, s->slug, s->base, &base, &e) == 0 &&
+	    merge_three(base.body, base.len, text, len, head.body, head.len, ours, theirs, &m, &e) ==
+	        0) {
+		tb_free(s->tb);
+		s->tb = tb_new_from(m.text, m.len);
+		s->base = head.rev;
+		s->dirty = 1;
+		ui_message(v->ui, !m.clean,
+		           m.clean ? "merged revision %lld into your text: Ctrl-S saves"
+		                   : "merged revision %lld: resolve the <<<<<<< marked places, then save",
+		           (long long)head.rev);
+	} else {
+		ui_message(v->ui, 1, "%s", e.msg);
+	}
+	merge_result_clear(&m);
+	free(text);
+	ui_free_page(&base);
+	ui_free_page(&head);
+}
+
 /* Keeps the unsaved text as a draft: every few seconds while typing, and
  * at once when the program ends (a dropped ssh connection sends SIGHUP). */
 static void edit_tick(struct view *v, int final)
@@ -389,6 +463,8 @@ static void edit_tick(struct view *v, int final)
 	char *text;
 	size_t len;
 
+	if (!final)
+		notice_newer(v);
 	if (!s->dirty || (!final && now - s->last_draft < DRAFT_EVERY_MS))
 		return;
 	s->dirty = 0;
@@ -447,6 +523,7 @@ struct view *view_edit_new(struct ui *ui, const char *name, int64_t base, const 
 	if (!s->slug)
 		s->slug = strdup(name);
 	s->last_draft = wiki_now_ms();
+	s->seen_seq = ui->change_seq;
 	s->base = base;
 	s->cols = ui->cols > 0 ? ui->cols : 80;
 	s->rows = ui->rows > 2 ? ui->rows - 2 : 1;
@@ -515,6 +592,11 @@ static void open_editor(struct ui *ui, const char *name, const char *slug, int64
 	}
 	ui_push(ui, v);
 	store_draft_clear(&d);
+}
+
+const char *view_edit_slug(struct view *v)
+{
+	return ((struct edit *)v->st)->slug;
 }
 
 void view_edit_page(struct ui *ui)

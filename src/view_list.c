@@ -426,7 +426,10 @@ static int history_key(struct view *v, int r, wint_t ch)
 		           (long long)num);
 		return 1;
 	case 'u':
-		history_revert(ui, l, num);
+		if (ui->opts->read_only)
+			ui_message(ui, 1, "this session is read-only");
+		else
+			history_revert(ui, l, num);
 		return 1;
 	case 'b':
 		ui_push(ui, view_blame_new(ui, l->arg, num));

@@ -25,6 +25,7 @@ struct page {
 	struct ui_page pg;
 	int loaded;
 	int64_t old_rev; /* showing an old revision from the history, or 0 */
+	unsigned seen_seq; /* ui->change_seq when we last looked for changes */
 	md_doc *md;
 	layout_doc *lay;
 	int rows; /* rows shown last time */
@@ -347,7 +348,10 @@ static void follow(struct view *v, struct page *s)
 		return;
 	}
 	if (l->missing && ui->opts->w) {
-		offer_create(v, s, s->focus);
+		if (ui->opts->read_only)
+			ui_message(ui, 1, "the page '%s' does not exist yet", l->slug);
+		else
+			offer_create(v, s, s->focus);
 		return;
 	}
 	target = ui_link_target(ui, s->pg.name, l);
@@ -694,10 +698,34 @@ static void page_status(struct view *v, buf *left, buf *right)
 			sect = s->lay->headings[i].text;
 	if (sect)
 		buf_printf(left, "  § %s", sect);
+	if (v->ui->others.len)
+		buf_printf(left, "  [%s]", buf_cstr(&v->ui->others));
 	if (bottom > total)
 		bottom = total;
 	buf_printf(right, "%zu-%zu/%zu %3d%% ", total ? s->top + 1 : 0, bottom, total,
 	           total ? (int)(bottom * 100 / total) : 100);
+}
+
+/* Someone else committed: if it was this page, show the new head where
+ * the reader is. */
+static void page_tick(struct view *v, int final)
+{
+	struct page *s = v->st;
+	struct ui *ui = v->ui;
+	store_page p = {0};
+
+	if (final || s->seen_seq == ui->change_seq || !ui->opts->w)
+		return;
+	s->seen_seq = ui->change_seq;
+	if (!s->loaded || s->old_rev)
+		return;
+	if (store_page_get(wiki_store(ui->opts->w), s->pg.name, &p, NULL) == 1 && !p.deleted &&
+	    p.head_num != s->pg.rev) {
+		view_page_reload(v);
+		ui_message(ui, 0, "updated: revision %lld by %s", (long long)p.head_num,
+		           p.last_author ? p.last_author : "someone");
+	}
+	store_page_clear(&p);
 }
 
 static void page_hint(struct view *v, buf *out)
@@ -738,6 +766,7 @@ static const struct view_ops page_ops = {
     .handle = page_handle,
     .status = page_status,
     .hint = page_hint,
+    .tick = page_tick,
     .free = page_free,
 };
 

@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <signal.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "markdown.h"
@@ -548,4 +551,59 @@ int wiki_check(wiki *w, char **report, err_info *e)
 	if (rep.len)
 		*report = buf_detach(&rep);
 	return n;
+}
+
+/* --- presence ----------------------------------------------------------- */
+
+static const char *host_name(void)
+{
+	static char host[256];
+
+	if (!host[0] && gethostname(host, sizeof host - 1) < 0)
+		strcpy(host, "localhost");
+	return host;
+}
+
+int wiki_presence_beat(wiki *w, const char *author, const char *slug, int editing,
+                       err_info *e)
+{
+	store_presence p = {0};
+	int64_t now = wiki_now_ms();
+
+	p.author = (char *)author;
+	p.slug = (char *)slug;
+	p.editing = editing;
+	p.pid = getpid();
+	p.host = (char *)host_name();
+	p.at_ms = now;
+	store_presence_gc(w->st, now - 4 * WIKI_PRESENCE_STALE_MS, NULL);
+	return store_presence_put(w->st, &p, e);
+}
+
+void wiki_presence_leave(wiki *w)
+{
+	store_presence_del(w->st, getpid(), host_name(), NULL);
+}
+
+int wiki_presence_others(wiki *w, const char *slug, store_presence_list *out, err_info *e)
+{
+	size_t i, k = 0;
+
+	if (store_presence_get(w->st, slug, wiki_now_ms() - WIKI_PRESENCE_STALE_MS, out, e) < 0)
+		return -1;
+	for (i = 0; i < out->n; i++) {
+		store_presence *p = &out->v[i];
+		int here = strcmp(p->host, host_name()) == 0;
+		int gone = here && p->pid > 0 && kill((pid_t)p->pid, 0) < 0 && errno == ESRCH;
+
+		if ((here && p->pid == getpid()) || gone) {
+			free(p->author);
+			free(p->slug);
+			free(p->host);
+			continue;
+		}
+		out->v[k++] = *p;
+	}
+	out->n = k;
+	return 0;
 }

@@ -121,6 +121,21 @@ int wiki_fill_sample(wiki *w, const char *author, err_info *e);
  * NULL when clean) or -1. */
 int wiki_check(wiki *w, char **report, err_info *e);
 
+/* --- presence ----------------------------------------------------------- */
+
+/* A heartbeat older than this is stale: its process is gone or stuck. */
+#define WIKI_PRESENCE_STALE_MS 15000
+
+/* Records that this process (pid, host name) shows page `slug`, viewing or
+ * editing, now.  Old rows of any process are cleaned on the way. */
+int wiki_presence_beat(wiki *w, const char *author, const char *slug, int editing,
+                       err_info *e);
+/* Removes this process's row (it quits). */
+void wiki_presence_leave(wiki *w);
+/* The others on `slug` (or on every page when NULL): fresh heartbeats, not
+ * this process, not processes of this host that are gone. */
+int wiki_presence_others(wiki *w, const char *slug, store_presence_list *out, err_info *e);
+
 /* Milliseconds since the epoch. */
 int64_t wiki_now_ms(void);
 

@@ -1,0 +1,51 @@
+# Identity and access: --user only for the wiki's owner, restricted mode
+# with its allow-list (also through SSH_ORIGINAL_COMMAND), read-only.
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+DB="$TMP/a.db"
+D="--db $DB"
+"$DOCDAY" $D init >/dev/null 2>&1
+
+printf '# Mine\n' >"$TMP/m.md"
+expect "--user as the owner of the database" 0 --user writer1 $D save mine <"$TMP/m.md"
+expect "history names the --user" 0 $D history mine
+has "author is writer1" "$out" "writer1"
+expect "--user with a space is refused" 2 --user "a b" $D list
+expect "--user with a control character is refused" 2 --user "$(printf 'a\033b')" $D list
+chmod 755 "$TMP"
+chmod 666 "$DB"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$DOCDAY" --user writer1 $D list >"$TMP/out" 2>"$TMP/err"
+	same "--user for someone who does not own the wiki is refused" "$?" 2
+	has "the refusal explains" "$(cat "$TMP/err")" "only honoured for the wiki's owner"
+else
+	skip "--user for someone who does not own the wiki is refused" "needs root to become another user"
+	skip "the refusal explains" "needs root"
+fi
+
+# Restricted: no command that reads or writes files, no other database.
+for c in "import $TMP" "backup $TMP/b.db" "view /etc/passwd" "init"; do
+	expect "restricted refuses $c" 2 --restricted $D $c
+done
+DOCDAY_RESTRICTED=1 run $D view /etc/passwd
+same "DOCDAY_RESTRICTED=1 restricts too" "$rc" 2
+expect "restricted allows reading" 0 --restricted $D cat home
+SSH_ORIGINAL_COMMAND="list" run --restricted $D
+same "an allowed ssh command runs" "$rc" 0
+has "it lists pages" "$out" "getting-started"
+SSH_ORIGINAL_COMMAND="docday cat home" run --restricted $D
+same "'docday' in front of the ssh command is fine" "$rc" 0
+for bad in "--db /etc/passwd list" "--user root list" "import /etc" "backup /tmp/x" "view /etc/passwd" "sh -c id" "--restricted list"; do
+	SSH_ORIGINAL_COMMAND="$bad" run --restricted $D
+	same "ssh command '$bad' is refused" "$rc" 2
+done
+SSH_ORIGINAL_COMMAND="list" run $D
+has "SSH_ORIGINAL_COMMAND is ignored when not restricted" "$out" "getting-started"
+
+# Read-only sessions browse but never write.
+for c in "save home" "revert home 1" "delete home" "import $TMP" "init"; do
+	run --read-only $D $c </dev/null
+	same "read-only refuses $c" "$rc" 2
+done
+expect "read-only reads" 0 --read-only $D cat home
+expect "the wiki is intact" 0 $D check
+done_testing
