@@ -16,7 +16,7 @@ cd "$(dirname "$0")"
 # Build and test dependencies, by Debian package name.
 PACKAGES="build-essential autoconf automake pkg-config
 libncurses-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev libgit2-dev
-tmux python3 sqlite3"
+tmux python3 sqlite3 git tidy chromium"
 
 missing=
 for p in $PACKAGES; do

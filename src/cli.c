@@ -7,6 +7,7 @@
 #include "cli.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -21,6 +22,7 @@
 #include "buf.h"
 #include "diff.h"
 #include "err.h"
+#include "export.h"
 #include <sys/ioctl.h>
 
 #include "layout.h"
@@ -1079,7 +1081,8 @@ static int read_file(const char *path, buf *b, err_info *e)
 
 /* Imports one file; a file that is not text is skipped with a warning.
  * Returns 0, or -1 on a database error (c->err set). */
-static int import_file(struct cli_ctx *c, const char *path, struct import_stats *st)
+static int import_file(struct cli_ctx *c, const char *path, const export_manifest *mf,
+                       struct import_stats *st)
 {
 	wiki_save_res res = {0};
 	err_info e = {0};
@@ -1089,7 +1092,7 @@ static int import_file(struct cli_ctx *c, const char *path, struct import_stats 
 	if (c->err_tty)
 		fprintf(stderr, "\rimporting %ld/%ld", st->done, st->total);
 	if (read_file(path, &text, &e) < 0 ||
-	    wiki_import_text(c->w, path, buf_cstr(&text), text.len, c->author, &res, &e) < 0) {
+	    export_md_import(c->w, mf, path, buf_cstr(&text), text.len, c->author, &res, &e) < 0) {
 		buf_free(&text);
 		if (e.code == ERR_DB) {
 			c->err = e;
@@ -1124,6 +1127,7 @@ static int cmd_import(struct cli_ctx *c, int argc, char **argv)
 	struct opt opts[] = {{0}};
 	struct import_stats st = {0};
 	struct dirent ***lists;
+	export_manifest **mfs;
 	int *counts, n, rc = 0, i, j, in_batch = 0;
 	struct stat sb;
 
@@ -1131,6 +1135,7 @@ static int cmd_import(struct cli_ctx *c, int argc, char **argv)
 		return rc;
 	lists = calloc((size_t)n + 1, sizeof *lists);
 	counts = calloc((size_t)n + 1, sizeof *counts);
+	mfs = calloc((size_t)n + 1, sizeof *mfs);
 	for (i = 0; i < n; i++) {
 		if (stat(argv[i], &sb) < 0) {
 			msg("cannot import %s: %s", argv[i], strerror(errno));
@@ -1147,6 +1152,22 @@ static int cmd_import(struct cli_ctx *c, int argc, char **argv)
 			msg("cannot read the folder %s: %s", argv[i], strerror(errno));
 			rc = ERR_USER;
 			goto out;
+		}
+		/* A folder made by 'export md' gives its titles back exactly. */
+		if (export_manifest_load(argv[i], &mfs[i], &c->err) < 0) {
+			rc = fail(c);
+			goto out;
+		}
+		if (mfs[i]) {
+			int k, kept = 0;
+
+			for (k = 0; k < counts[i]; k++) {
+				if (export_md_own_file(lists[i][k]->d_name))
+					free(lists[i][k]);
+				else
+					lists[i][kept++] = lists[i][k];
+			}
+			counts[i] = kept;
 		}
 		st.total += counts[i];
 	}
@@ -1171,7 +1192,7 @@ static int cmd_import(struct cli_ctx *c, int argc, char **argv)
 				buf_puts(&path, argv[i]);
 			else
 				buf_printf(&path, "%s/%s", argv[i], lists[i][j]->d_name);
-			if (import_file(c, buf_cstr(&path), &st) < 0) {
+			if (import_file(c, buf_cstr(&path), counts[i] < 0 ? NULL : mfs[i], &st) < 0) {
 				wiki_batch_end(c->w, 0, NULL);
 				in_batch = 0;
 				rc = fail(c);
@@ -1196,10 +1217,92 @@ out:
 		for (j = 0; j < counts[i]; j++)
 			free(lists[i][j]);
 		free(lists[i]);
+		export_manifest_free(mfs[i]);
 	}
 	free(lists);
+	free(mfs);
 	free(counts);
 	return rc;
+}
+
+/* --- export ------------------------------------------------------------- */
+
+static void export_progress(void *ctx, size_t done, size_t total)
+{
+	(void)ctx;
+	fprintf(stderr, "\rexporting %zu/%zu", done, total);
+}
+
+/* Restricted mode: is DIR (existing or not) inside $DOCDAY_EXPORT_DIR?
+ * Compared on real paths, so "..", symlinks and "//" cannot lead out. */
+static int inside_export_root(const char *dir)
+{
+	const char *root_env = getenv("DOCDAY_EXPORT_DIR"), *base;
+	char root[PATH_MAX], parent[PATH_MAX], *d, *slash;
+	size_t n;
+	int ok;
+
+	if (!root_env || !*root_env || !realpath(root_env, root))
+		return 0;
+	d = strdup(dir);
+	while ((n = strlen(d)) > 1 && d[n - 1] == '/')
+		d[n - 1] = '\0';
+	slash = strrchr(d, '/');
+	base = slash ? slash + 1 : d;
+	if (slash == d)
+		ok = realpath("/", parent) != NULL;
+	else if (slash) {
+		*slash = '\0';
+		ok = realpath(d, parent) != NULL;
+	} else {
+		ok = realpath(".", parent) != NULL;
+	}
+	n = strlen(root);
+	ok = ok && strcmp(base, "..") != 0 && strcmp(base, ".") != 0 && *base &&
+	     (strcmp(parent, root) == 0 ||
+	      (strncmp(parent, root, n) == 0 && (parent[n] == '/' || n == 1)));
+	free(d);
+	return ok;
+}
+
+static int cmd_export(struct cli_ctx *c, int argc, char **argv)
+{
+	const char *unsafe = NULL, *revs = NULL, *quiet = NULL;
+	struct opt opts[] = {{"unsafe", 0, 0, &unsafe},
+	                     {"with-revisions", 0, 0, &revs},
+	                     {"quiet", 'q', 0, &quiet},
+	                     {0}};
+	export_opts o = {0};
+	export_stats st;
+	int n, rc, html;
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 2, 2)))
+		return rc;
+	html = strcmp(argv[0], "html") == 0;
+	if (!html && strcmp(argv[0], "md") != 0)
+		return usage_error(c, "export 'html' or 'md', not '%s'", argv[0]);
+	if (!html && (unsafe || revs))
+		return usage_error(c, "--unsafe and --with-revisions are for 'export html'");
+	if (c->restricted && !inside_export_root(argv[1])) {
+		msg("in restricted mode docday writes only inside $DOCDAY_EXPORT_DIR%s",
+		    getenv("DOCDAY_EXPORT_DIR") ? "" : " (not set here)");
+		return ERR_USAGE;
+	}
+	if ((rc = open_wiki(c, OPEN_SAMPLE)))
+		return rc;
+	o.unsafe = unsafe != NULL;
+	o.with_revisions = revs != NULL;
+	if (c->err_tty && !quiet)
+		o.progress = export_progress;
+	rc = (html ? export_html : export_md)(c->w, argv[1], &o, &st, &c->err);
+	if (o.progress && st.pages)
+		fputc('\n', stderr);
+	if (rc < 0)
+		return fail(c);
+	if (!quiet)
+		msg("exported %zu page%s to %s: %zu files, %.1f MB, %.2f s", st.pages,
+		    st.pages == 1 ? "" : "s", argv[1], st.files, (double)st.bytes / 1e6, st.seconds);
+	return 0;
 }
 
 /* --- show and view ------------------------------------------------------- */
@@ -1429,6 +1532,17 @@ const struct cli_command cli_commands[] = {
      "The newest N revisions across all pages (default 30): time, slug, revision,\n"
      "author, summary.\n",
      cmd_recent, OPEN_SAMPLE, CMD_RESTRICTED},
+    {"export", "html|md DIR [--unsafe] [--with-revisions] [--quiet]",
+     "write the wiki as a static site or as Markdown files",
+     "'export html DIR' writes a static web site: index.html, one PAGE.html per\n"
+     "page with its history, recent changes, wanted pages and an offline search.\n"
+     "Raw HTML in pages is left out unless --unsafe; --with-revisions also writes\n"
+     "every old revision and its diff.  'export md DIR' writes one PAGE.md per page\n"
+     "plus _index.md and _docday.tsv, which 'docday import DIR' reads back into the\n"
+     "same pages.  DIR must be new, empty or an earlier export, which is replaced\n"
+     "whole; an export that fails leaves it as it was.  In restricted mode DIR must\n"
+     "be inside $DOCDAY_EXPORT_DIR.\n",
+     cmd_export, OPEN_SAMPLE, CMD_RESTRICTED},
     {"check", "", "check the database for damage",
      "Runs SQLite's integrity check and docday's own: every page has a head\n"
      "revision, revision numbers have no gaps, the search index and the link table\n"

@@ -41,6 +41,20 @@ done
 SSH_ORIGINAL_COMMAND="list" run $D
 has "SSH_ORIGINAL_COMMAND is ignored when not restricted" "$out" "getting-started"
 
+# Restricted export writes only inside $DOCDAY_EXPORT_DIR.
+mkdir -p "$TMP/site-root"
+expect "restricted export without DOCDAY_EXPORT_DIR is refused" 2 --restricted $D export html "$TMP/site-root/s"
+DOCDAY_EXPORT_DIR="$TMP/site-root" run --restricted $D export html "$TMP/site-root/s"
+same "restricted export inside DOCDAY_EXPORT_DIR works" "$rc" 0
+[ -f "$TMP/site-root/s/index.html" ] && ok "the site is there" || not_ok "the site is there"
+for out in "$TMP/site-root/../escape" "$TMP/site-root/.." "/tmp/elsewhere-$$" "$TMP/site-root/s/../../x"; do
+	DOCDAY_EXPORT_DIR="$TMP/site-root" run --restricted $D export html "$out"
+	same "restricted export to $out is refused" "$rc" 2
+done
+ln -s /tmp "$TMP/site-root/link"
+DOCDAY_EXPORT_DIR="$TMP/site-root" run --restricted $D export md "$TMP/site-root/link/x"
+same "a symlink out of the export folder is refused" "$rc" 2
+
 # Read-only sessions browse but never write.
 for c in "save home" "revert home 1" "delete home" "import $TMP" "init"; do
 	run --read-only $D $c </dev/null
