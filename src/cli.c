@@ -1787,7 +1787,8 @@ int cli_main(int argc, char **argv)
 		k = find_command(argv[i]);
 	if (k)
 		c.cmd = k->name;
-	if (c.restricted && i < argc && (!k || !(k->flags & CMD_RESTRICTED))) {
+	/* A single word that is no command names a page for the TUI. */
+	if (c.restricted && i < argc && (k ? !(k->flags & CMD_RESTRICTED) : argc - i > 1)) {
 		msg("'%s' is not allowed in restricted mode", argv[i]);
 		rc = ERR_USAGE;
 		goto out_words;

@@ -89,6 +89,7 @@ const struct ui_binding ui_bindings[] = {
     {'y', 0, UA_COPY},
     {'e', 0, UA_EDIT},
     {'H', 0, UA_HISTORY},
+    {'v', 0, UA_EDIT_EXTERNAL},
     {'c', 0, UA_NEW_PAGE},
     {0, 0, UA_NONE},
 };
@@ -853,6 +854,14 @@ static void generic_action(struct ui *ui, enum ui_action a)
 			ui_message(ui, 1, "this session is read-only");
 		else
 			view_edit_page(ui);
+		break;
+	case UA_EDIT_EXTERNAL:
+		if (ui->opts->restricted)
+			ui_message(ui, 1, "no outside editor in restricted mode: e edits here");
+		else if (ui->opts->read_only)
+			ui_message(ui, 1, "this session is read-only");
+		else
+			view_edit_external(ui);
 		break;
 	case UA_HISTORY:
 		if (!ui->opts->w)

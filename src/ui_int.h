@@ -49,6 +49,7 @@
 	X(COPY, "copy", "copy the focused link's URL to the clipboard (OSC 52)")   \
 	X(EDIT, "edit", "edit this page (Ctrl-S saves, Ctrl-X leaves)")            \
 	X(HISTORY, "history", "revisions of this page (Enter d m u b inside)")      \
+	X(EDIT_EXTERNAL, "edit-external", "edit this page in $VISUAL or $EDITOR")  \
 	X(NEW_PAGE, "new-page", "create a new page by title")                      \
 	X(HELP, "help", "this help")                                               \
 	X(REDRAW, "redraw", "redraw the screen")                                   \
@@ -195,6 +196,9 @@ struct view *view_edit_new(struct ui *ui, const char *name, int64_t base, const 
 /* The editor for the page shown, or for a new page after asking. */
 void view_edit_page(struct ui *ui);
 void view_edit_create(struct ui *ui, const char *title);
+/* `v`: edits the page shown in $VISUAL/$EDITOR through a temporary file
+ * and saves the result like the built-in editor does. */
+void view_edit_external(struct ui *ui);
 /* The slug of the page an editor view edits. */
 const char *view_edit_slug(struct view *v);
 

@@ -8,8 +8,12 @@
  * comes back as a conflict with markers in the buffer; nothing is lost. */
 #include "ui_int.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "merge.h"
 #include "store.h"
@@ -648,4 +652,112 @@ void view_edit_create(struct ui *ui, const char *title)
 	open_editor(ui, title, slug, 0, t.ptr, t.len, 3);
 	free(slug);
 	buf_free(&t);
+}
+
+/* Runs the user's editor on path with the terminal handed over; 0 when it
+ * exited 0. */
+static int run_editor(const char *path)
+{
+	const char *ed = getenv("VISUAL");
+	pid_t pid;
+	int status = -1;
+
+	if (!ed || !*ed)
+		ed = getenv("EDITOR");
+	if (!ed || !*ed)
+		ed = "vi";
+	def_prog_mode();
+	endwin();
+	pid = fork();
+	if (pid == 0) {
+		/* Through the shell, so EDITOR may carry options ("code -w"). */
+		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", ed, path, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	reset_prog_mode();
+	refresh();
+	return pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+void view_edit_external(struct ui *ui)
+{
+	struct view *page = ui_page_view(ui);
+	const char *name = view_page_name(page), *tmpdir = getenv("TMPDIR");
+	struct ui_page pg = {0};
+	err_info e = {0};
+	char path[4096];
+	buf text = BUF_INIT;
+	FILE *f;
+	int fd;
+
+	if (!ui->opts->w || !name || ui_load_page(ui, name, &pg, &e) < 0) {
+		ui_message(ui, 1, "%s", e.code ? e.msg : "no page to edit");
+		return;
+	}
+	snprintf(path, sizeof path, "%s/docday-%s-XXXXXX.md", tmpdir && *tmpdir ? tmpdir : "/tmp",
+	         pg.name);
+	fd = mkstemps(path, 3);
+	if (fd < 0 || write_all(fd, pg.body, pg.len) < 0) {
+		ui_message(ui, 1, "cannot write a temporary file: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd), unlink(path);
+		ui_free_page(&pg);
+		return;
+	}
+	close(fd);
+	if (run_editor(path) < 0) {
+		ui_message(ui, 1, "the editor failed; nothing was saved (your text is in %s)", path);
+		ui_free_page(&pg);
+		return;
+	}
+	f = fopen(path, "rb");
+	if (f) {
+		char chunk[65536];
+		size_t n;
+
+		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+			buf_put(&text, chunk, n);
+		fclose(f);
+	}
+	if (text.len == pg.len && memcmp(buf_cstr(&text), pg.body, pg.len) == 0) {
+		ui_message(ui, 0, "no change");
+		unlink(path);
+	} else {
+		/* The built-in editor saves it (summary, merge, conflicts, draft). */
+		struct view *v;
+		struct edit *s;
+
+		while (ui->depth > 1)
+			ui_pop(ui);
+		/* Typed in, not loaded: the text counts as unsaved (leaving asks,
+		 * drafts keep it) until the save succeeds. */
+		v = view_edit_new(ui, pg.name, pg.rev, "", 0, 1);
+		s = v->st;
+		tb_insert(s->tb, buf_cstr(&text), text.len);
+		tb_move_doc_start(s->tb);
+		s->dirty = 1;
+		ui_push(ui, v);
+		unlink(path);
+		save(v);
+	}
+	buf_free(&text);
+	ui_free_page(&pg);
 }
