@@ -310,14 +310,15 @@ static char *link_text(const layout_doc *d, int link)
 /* A link to a page that does not exist yet: offer to write it. */
 static void offer_create(struct view *v, struct page *s, int link)
 {
-	char *title = link_text(s->lay, link), *answer;
+	char *title = link_text(s->lay, link), *answer, *slug = u8_slug(title);
 	buf q = BUF_INIT;
 
 	/* The title must lead to the slug the link names. */
-	if (!*title || !u8_slug(title) || strcmp(u8_slug(title), s->lay->links[link].slug) != 0) {
+	if (!slug || strcmp(slug, s->lay->links[link].slug) != 0) {
 		free(title);
 		title = strdup(s->lay->links[link].slug);
 	}
+	free(slug);
 	buf_printf(&q, "'%s' does not exist yet. Create it? (y/n) ", title);
 	answer = ui_prompt(v->ui, buf_cstr(&q), NULL, NULL);
 	if (answer && (answer[0] == 'y' || answer[0] == 'Y'))
