@@ -147,11 +147,12 @@ static int is_marker(const char *s, size_t n)
 
 int merge_has_markers(const char *text, size_t len, int *first_line)
 {
-	const char *p = text, *end = text + len;
+	const char *p = text, *end;
 	int line = 1;
 
 	if (!text)
 		return 0;
+	end = text + len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);

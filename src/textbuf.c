@@ -517,16 +517,20 @@ static int pos_less(tb_pos a, tb_pos b)
 
 textbuf *tb_new(void)
 {
-	return tb_new_from(NULL, 0);
+	return tb_new_from("", 0);
 }
 
 textbuf *tb_new_from(const char *text, size_t len)
 {
 	textbuf *tb = xrealloc(NULL, sizeof *tb);
-	const char *p = text, *end = text + len, *nl;
+	const char *p, *end, *nl;
 	size_t count = 1;
 	line *ln;
 
+	if (!text)
+		text = "", len = 0;
+	p = text;
+	end = text + len;
 	memset(tb, 0, sizeof *tb);
 	tb->ulimit = UNDO_LIMIT_DEFAULT;
 	for (nl = len ? memchr(p, '\n', len) : NULL; nl; nl = memchr(nl + 1, '\n', (size_t)(end - nl - 1)))
