@@ -90,6 +90,7 @@ const struct ui_binding ui_bindings[] = {
     {'e', 0, UA_EDIT},
     {'H', 0, UA_HISTORY},
     {'v', 0, UA_EDIT_EXTERNAL},
+    {'D', 0, UA_DASHBOARD},
     {'c', 0, UA_NEW_PAGE},
     {0, 0, UA_NONE},
 };
@@ -707,7 +708,13 @@ static void poll_live(struct ui *ui)
 	slug = current_slug(ui, &editing);
 	if (!slug)
 		return;
-	if (now - ui->last_beat >= 5000 && !ui->opts->read_only) {
+	/* At once when the page or the mode changes, else every 5 s. */
+	if (!ui->opts->read_only &&
+	    (now - ui->last_beat >= 5000 || editing != ui->beat_editing || !ui->beat_slug ||
+	     strcmp(slug, ui->beat_slug) != 0)) {
+		free(ui->beat_slug);
+		ui->beat_slug = strdup(slug);
+		ui->beat_editing = editing;
 		wiki_presence_beat(ui->opts->w, ui->opts->author ? ui->opts->author : "unknown", slug,
 		                   editing, NULL);
 		ui->last_beat = now;
@@ -854,6 +861,12 @@ static void generic_action(struct ui *ui, enum ui_action a)
 			ui_message(ui, 1, "this session is read-only");
 		else
 			view_edit_page(ui);
+		break;
+	case UA_DASHBOARD:
+		if (!ui->opts->w)
+			ui_message(ui, 1, "no dashboard when viewing files");
+		else
+			ui_push(ui, view_dashboard_new(ui));
 		break;
 	case UA_EDIT_EXTERNAL:
 		if (ui->opts->restricted)
@@ -1065,5 +1078,6 @@ int ui_run(const ui_opts *o, err_info *e)
 	}
 	buf_free(&ui.msg);
 	buf_free(&ui.others);
+	free(ui.beat_slug);
 	return 0;
 }

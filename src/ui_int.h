@@ -50,6 +50,7 @@
 	X(EDIT, "edit", "edit this page (Ctrl-S saves, Ctrl-X leaves)")            \
 	X(HISTORY, "history", "revisions of this page (Enter d m u b inside)")      \
 	X(EDIT_EXTERNAL, "edit-external", "edit this page in $VISUAL or $EDITOR")  \
+	X(DASHBOARD, "dashboard", "documentation day: wanted, stubs, today, now")   \
 	X(NEW_PAGE, "new-page", "create a new page by title")                      \
 	X(HELP, "help", "this help")                                               \
 	X(REDRAW, "redraw", "redraw the screen")                                   \
@@ -136,6 +137,8 @@ struct ui {
 	int64_t data_version;
 	unsigned change_seq;
 	int64_t last_beat, others_at;
+	char *beat_slug; /* what the last heartbeat said */
+	int beat_editing;
 	buf others; /* "alice editing, bob viewing" for the current page */
 };
 
@@ -210,6 +213,7 @@ struct view *view_recent_new(struct ui *ui);
 struct view *view_outline_new(struct ui *ui);
 struct view *view_help_new(struct ui *ui);
 struct view *view_history_new(struct ui *ui, const char *slug);
+struct view *view_dashboard_new(struct ui *ui);
 /* The diff of revisions a and b (a 0: empty text) of a page. */
 struct view *view_diff_new(struct ui *ui, const char *slug, int64_t a, int64_t b);
 struct view *view_blame_new(struct ui *ui, const char *slug, int64_t rev);

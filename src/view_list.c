@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "blame.h"
 #include "diff.h"
@@ -22,6 +23,7 @@ enum list_kind {
 	LIST_HISTORY,
 	LIST_DIFF,
 	LIST_BLAME,
+	LIST_DASH,
 };
 
 struct row {
@@ -40,6 +42,7 @@ struct list {
 	int rows_shown;
 	int sort; /* index: 0 by title, 1 by change */
 	int64_t mark; /* history: the revision marked with m, or 0 */
+	unsigned seen_seq; /* live lists: ui->change_seq last filled at */
 };
 
 #define HL_OPEN "\xee\x80\x80"
@@ -439,6 +442,197 @@ static int history_key(struct view *v, int r, wint_t ch)
 	}
 }
 
+/* --- the documentation-day dashboard ------------------------------------- */
+
+/* Pages under this many bytes are stubs worth finishing. */
+#define STUB_BYTES 400
+
+static int has_slug(const store_page_list *pl, const char *slug)
+{
+	for (size_t i = 0; i < pl->n; i++)
+		if (strcmp(pl->v[i].slug, slug) == 0)
+			return 1;
+	return 0;
+}
+
+/* Who is writing `slug` right now (editor open on it), or "". */
+static void writers_of(const store_presence_list *pr, const char *slug, buf *out)
+{
+	for (size_t i = 0; i < pr->n; i++)
+		if (pr->v[i].editing && strcmp(pr->v[i].slug, slug) == 0)
+			buf_printf(out, "%s%s", out->len ? ", " : "", pr->v[i].author);
+}
+
+static void dash_wanted(struct list *l, const store_page_list *pl, const store_link_list *ll,
+                        const store_presence_list *pr)
+{
+	size_t shown = 0;
+
+	add_row(l, "Wanted: linked but not written yet (Enter writes one)", NULL, 0);
+	for (size_t i = 0; i < ll->n; i++) {
+		const char *dst = ll->v[i].title; /* store_links_all: title = target */
+		buf b = BUF_INIT, who = BUF_INIT;
+		size_t j;
+
+		if (has_slug(pl, dst))
+			continue;
+		for (j = 0; j < i && strcmp(ll->v[j].title, dst) != 0; j++)
+			;
+		if (j < i)
+			continue; /* listed already */
+		buf_printf(&b, "  %-30s linked from ", dst);
+		for (j = i; j < ll->n; j++)
+			if (strcmp(ll->v[j].title, dst) == 0)
+				buf_printf(&b, "%s%s", j > i ? ", " : "", ll->v[j].slug);
+		writers_of(pr, dst, &who);
+		if (who.len)
+			buf_printf(&b, "   [%s writing this]", buf_cstr(&who));
+		add_row(l, buf_cstr(&b), dst, 1);
+		buf_free(&b);
+		buf_free(&who);
+		shown++;
+	}
+	if (!shown)
+		add_row(l, "  (none: every link has its page)", NULL, 0);
+}
+
+static void dash_stubs(struct ui *ui, struct list *l, const store_page_list *pl)
+{
+	store_rev_list heads = {0};
+	size_t shown = 0;
+
+	add_row(l, "", NULL, 0);
+	add_row(l, "Stubs: pages under 400 bytes", NULL, 0);
+	if (store_heads(wiki_store(ui->opts->w), &heads, NULL) < 0)
+		return;
+	for (size_t i = 0; i < heads.n; i++) {
+		buf b = BUF_INIT;
+
+		if (heads.v[i].size >= STUB_BYTES)
+			continue;
+		for (size_t k = 0; k < pl->n; k++)
+			if (pl->v[k].id == heads.v[i].page) {
+				buf_printf(&b, "  %-30s %zu bytes", pl->v[k].title, heads.v[i].size);
+				add_row(l, buf_cstr(&b), pl->v[k].slug, 0);
+				shown++;
+				break;
+			}
+		buf_free(&b);
+	}
+	if (!shown)
+		add_row(l, "  (none)", NULL, 0);
+	store_rev_list_free(&heads);
+}
+
+static void dash_today(struct ui *ui, struct list *l)
+{
+	store_rev_list rl = {0};
+	time_t now = time(NULL);
+	struct tm tm;
+	int64_t midnight;
+	buf seen = BUF_INIT;
+
+	localtime_r(&now, &tm);
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	midnight = (int64_t)mktime(&tm) * 1000;
+	add_row(l, "", NULL, 0);
+	add_row(l, "Edited today, by person", NULL, 0);
+	if (store_rev_recent(wiki_store(ui->opts->w), 5000, &rl, NULL) < 0)
+		return;
+	for (size_t i = 0; i < rl.n && rl.v[i].at_ms >= midnight; i++) {
+		buf b = BUF_INIT, key = BUF_INIT;
+
+		buf_printf(&key, "\n%s\n", rl.v[i].author);
+		if (strstr(buf_cstr(&seen), buf_cstr(&key))) {
+			buf_free(&key);
+			continue;
+		}
+		buf_puts(&seen, buf_cstr(&key));
+		buf_printf(&b, "  %-12s ", rl.v[i].author);
+		for (size_t j = i, n = 0; j < rl.n && rl.v[j].at_ms >= midnight; j++) {
+			if (strcmp(rl.v[j].author, rl.v[i].author) != 0)
+				continue;
+			/* Each page once, newest first. */
+			buf page = BUF_INIT;
+
+			buf_printf(&page, " %s,", rl.v[j].title);
+			if (!strstr(buf_cstr(&b), buf_cstr(&page)))
+				buf_puts(&b, buf_cstr(&page)), n++;
+			buf_free(&page);
+		}
+		buf_truncate(&b, b.len - 1); /* the last comma */
+		add_row(l, buf_cstr(&b), NULL, 0);
+		buf_free(&b);
+		buf_free(&key);
+	}
+	if (!seen.len)
+		add_row(l, "  (nothing yet today)", NULL, 0);
+	buf_free(&seen);
+	store_rev_list_free(&rl);
+}
+
+static void dash_now(struct list *l, const store_presence_list *pr)
+{
+	size_t shown = 0;
+
+	add_row(l, "", NULL, 0);
+	add_row(l, "Being edited right now", NULL, 0);
+	for (size_t i = 0; i < pr->n; i++) {
+		buf b = BUF_INIT;
+
+		if (!pr->v[i].editing)
+			continue;
+		buf_printf(&b, "  %-30s %s", pr->v[i].slug, pr->v[i].author);
+		add_row(l, buf_cstr(&b), pr->v[i].slug, 0);
+		buf_free(&b);
+		shown++;
+	}
+	if (!shown)
+		add_row(l, "  (nobody)", NULL, 0);
+}
+
+static void fill_dash(struct ui *ui, struct list *l)
+{
+	store_page_list pl = {0};
+	store_link_list ll = {0};
+	store_presence_list pr = {0};
+	size_t sel = l->sel;
+
+	clear_rows(l);
+	if (store_page_list_all(wiki_store(ui->opts->w), STORE_BY_SLUG, &pl, NULL) < 0 ||
+	    store_links_all(wiki_store(ui->opts->w), &ll, NULL) < 0) {
+		ui_message(ui, 1, "cannot read the wiki");
+	} else {
+		wiki_presence_others(ui->opts->w, NULL, &pr, NULL);
+		dash_wanted(l, &pl, &ll, &pr);
+		dash_stubs(ui, l, &pl);
+		dash_today(ui, l);
+		dash_now(l, &pr);
+	}
+	l->sel = sel < l->n ? sel : 0;
+	store_presence_list_free(&pr);
+	store_link_list_free(&ll);
+	store_page_list_free(&pl);
+}
+
+/* Lists that follow the wiki live: recent changes and the dashboard. */
+static void list_tick(struct view *v, int final)
+{
+	struct list *l = v->st;
+
+	if (final || l->seen_seq == v->ui->change_seq)
+		return;
+	l->seen_seq = v->ui->change_seq;
+	if (l->kind == LIST_RECENT) {
+		size_t sel = l->sel;
+
+		fill_recent(v->ui, l);
+		l->sel = sel < l->n ? sel : 0;
+	} else if (l->kind == LIST_DASH) {
+		fill_dash(v->ui, l);
+	}
+}
+
 /* --- ops ----------------------------------------------------------------------- */
 
 static void list_draw(struct view *v, int rows, int cols)
@@ -517,6 +711,22 @@ static void list_open(struct view *v)
 	}
 	if (kind == LIST_DIFF || kind == LIST_BLAME)
 		return;
+	if (kind == LIST_DASH && r->target && r->line == 1) {
+		/* A wanted page: write it (the editor marks you as its writer). */
+		char *title = strdup(r->target);
+
+		for (char *p = title; *p; p++)
+			if (*p == '-')
+				*p = ' ';
+		if (*title >= 'a' && *title <= 'z')
+			*title = (char)(*title - 'a' + 'A'); /* "team-charter" -> "Team charter" */
+		if (ui->opts->read_only)
+			ui_message(ui, 1, "this session is read-only");
+		else
+			view_edit_create(ui, title);
+		free(title);
+		return;
+	}
 	if (kind == LIST_OUTLINE) {
 		line = r->line;
 		ui_pop(ui);
@@ -632,6 +842,7 @@ static const struct view_ops list_ops = {
     .status = list_status,
     .hint = list_hint,
     .key = history_key,
+    .tick = list_tick,
     .free = list_free,
 };
 
@@ -749,5 +960,18 @@ struct view *view_diff_texts_new(struct ui *ui, const char *title, const char *a
 	struct view *v = new_list(ui, LIST_DIFF, title, NULL);
 
 	fill_diff_texts(ui, v->st, a, alen, b, blen);
+	return v;
+}
+
+struct view *view_dashboard_new(struct ui *ui)
+{
+	struct view *v = new_list(ui, LIST_DASH, "Documentation day", NULL);
+	struct list *l = v->st;
+
+	fill_dash(ui, l);
+	l->seen_seq = ui->change_seq;
+	/* Start on the first row that leads somewhere, not on a heading. */
+	while (l->sel + 1 < l->n && !l->rows[l->sel].target)
+		l->sel++;
 	return v;
 }
