@@ -13,10 +13,13 @@
 set -eu
 cd "$(dirname "$0")"
 
-# Build and test dependencies, by Debian package name.
+# Build dependencies, by Debian package name; the test suite needs more
+# (installed by "check" only: openssh-server would start a system sshd).
 PACKAGES="build-essential autoconf automake pkg-config
 libncurses-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev libgit2-dev
-tmux python3 sqlite3 git tidy chromium"
+"
+TEST_PACKAGES="tmux python3 sqlite3 git tidy chromium openssh-server openssh-client"
+[ "${1:-run}" = check ] && PACKAGES="$PACKAGES $TEST_PACKAGES"
 
 missing=
 for p in $PACKAGES; do

@@ -525,6 +525,9 @@ static int cmd_save(struct cli_ctx *c, int argc, char **argv)
 
 	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 1, 1)))
 		return rc;
+	/* Restricted sessions write no files: a conflict goes to stdout. */
+	if (cout && c->restricted)
+		return usage_error(c, "--conflict-out writes a file, which restricted mode does not");
 	req.base = -1;
 	if (base && (rc = parse_num(c, base, "--base", 0, &req.base)))
 		return rc;
@@ -1710,17 +1713,46 @@ static int take_user(struct cli_ctx *c, const char *name)
  * the new argv (caller frees it and *mem). */
 static char **ssh_argv(char **argv, int i, const char *cmd, int *argc, char **mem)
 {
-	char *save = NULL, *w, **v;
+	char *out, **v;
+	const char *p = cmd;
 	int n = i;
 
-	*mem = strdup(cmd);
+	/* Words as a shell would split them for simple use: whitespace
+	 * separates, '...' and "..." group (no expansions, no escapes but \"
+	 * inside double quotes). */
+	*mem = out = calloc(strlen(cmd) + 1, 2);
 	v = calloc((size_t)i + strlen(cmd) / 2 + 2, sizeof *v);
-	if (!*mem || !v)
+	if (!out || !v)
 		abort();
 	memcpy(v, argv, (size_t)i * sizeof *v);
-	for (w = strtok_r(*mem, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
-		if (n > i || strcmp(w, "docday") != 0)
-			v[n++] = w;
+	for (;;) {
+		char *word = out;
+		int any = 0;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		while (*p && *p != ' ' && *p != '\t') {
+			char q = *p;
+
+			if (q == '\'' || q == '"') {
+				for (p++; *p && *p != q; p++) {
+					if (q == '"' && *p == '\\' && p[1] == '"')
+						p++;
+					*out++ = *p;
+				}
+				if (*p)
+					p++;
+			} else {
+				*out++ = *p++;
+			}
+			any = 1;
+		}
+		*out++ = '\0';
+		if (any && (n > i || strcmp(word, "docday") != 0))
+			v[n++] = word;
+	}
 	*argc = n;
 	return v;
 }

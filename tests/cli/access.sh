@@ -41,6 +41,22 @@ done
 SSH_ORIGINAL_COMMAND="list" run $D
 has "SSH_ORIGINAL_COMMAND is ignored when not restricted" "$out" "getting-started"
 
+# A conflict in restricted mode may not be written to a file (it once
+# could: a key holder wrote lines of their choice into authorized_keys).
+printf '# C\n\none\n' | "$DOCDAY" $D save c >/dev/null
+printf '# C\n\ntwo\n' | "$DOCDAY" $D save c >/dev/null
+printf '# C\n\nthree\n' >"$TMP/c.md"
+run --restricted $D save c --base 1 --conflict-out "$TMP/planted" <"$TMP/c.md"
+same "restricted refuses --conflict-out" "$rc" 2
+[ -e "$TMP/planted" ] && not_ok "no file was written" || ok "no file was written"
+SSH_ORIGINAL_COMMAND="save c --base 1 --conflict-out $TMP/planted" run --restricted $D <"$TMP/c.md"
+same "restricted refuses --conflict-out over ssh" "$rc" 2
+SSH_ORIGINAL_COMMAND="save c --base 1" run --restricted $D <"$TMP/c.md"
+same "a restricted conflict goes to stdout" "$rc" 4
+has "with markers" "$out" "<<<<<<<"
+SSH_ORIGINAL_COMMAND="history 'c'" run --restricted $D
+same "quoted words over ssh" "$rc" 0
+
 # Restricted export writes only inside $DOCDAY_EXPORT_DIR.
 mkdir -p "$TMP/site-root"
 expect "restricted export without DOCDAY_EXPORT_DIR is refused" 2 --restricted $D export html "$TMP/site-root/s"
