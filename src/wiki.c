@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "diff.h"
 #include "markdown.h"
 #include "merge.h"
 #include "sample.h"
@@ -356,6 +357,10 @@ int wiki_save(wiki *w, const wiki_save_req *req, wiki_save_res *res, err_info *e
 	doc = md_parse(req->text, req->len, MD_FOOTNOTES, e);
 	if (!doc)
 		return -1;
+	/* A save on a base may merge: load libgit2 (it reads the CA bundle,
+	 * ~8 ms) before taking the write lock, not while holding it. */
+	if (req->base > 0)
+		diff_lib_init();
 	rc = begin(w, e);
 	if (rc == 0)
 		rc = finish(w, save_locked(w, req, doc, res, e), e);
