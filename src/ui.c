@@ -306,7 +306,7 @@ backspace:
 	}
 	buf_free(&text);
 	curs_set(0);
-	timeout(100);
+	timeout(50);
 	return result;
 }
 
@@ -946,7 +946,7 @@ static void handle_key(struct ui *ui, int key, int *count)
 
 		timeout(1000);
 		k2 = getch();
-		timeout(100);
+		timeout(50);
 		b = lookup(key, k2, &prefix);
 	}
 	n = *count;
@@ -1005,7 +1005,7 @@ static int start_terminal(struct ui *ui, err_info *e)
 	keypad(stdscr, TRUE);
 	curs_set(0);
 	set_escdelay(50);
-	timeout(100); /* the live poll's period */
+	timeout(50); /* the live poll's period: a save shows within ~0.1 s */
 	define_keys();
 	init_colors(ui);
 	getmaxyx(stdscr, ui->rows, ui->cols);

@@ -77,9 +77,22 @@ static void clear_rows(struct list *l)
 
 /* --- fillers --------------------------------------------------------------- */
 
+/* " [alice editing]" after a page someone is editing now. */
+static void editing_mark(const store_presence_list *pr, const char *slug, buf *b)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pr->n; i++)
+		if (pr->v[i].editing && strcmp(pr->v[i].slug, slug) == 0)
+			buf_printf(b, "%s%s", n++ ? ", " : "  [", pr->v[i].author);
+	if (n)
+		buf_puts(b, " editing]");
+}
+
 static void fill_index(struct ui *ui, struct list *l)
 {
 	store_page_list pl = {0};
+	store_presence_list pr = {0};
 	err_info e = {0};
 
 	clear_rows(l);
@@ -88,6 +101,7 @@ static void fill_index(struct ui *ui, struct list *l)
 		ui_message(ui, 1, "%s", e.msg);
 		return;
 	}
+	wiki_presence_others(ui->opts->w, NULL, &pr, NULL);
 	for (size_t i = 0; i < pl.n; i++) {
 		buf b = BUF_INIT;
 
@@ -95,9 +109,11 @@ static void fill_index(struct ui *ui, struct list *l)
 		buf_put_time(&b, pl.v[i].last_at_ms);
 		buf_printf(&b, "  %s  (%lld)", pl.v[i].last_author ? pl.v[i].last_author : "",
 		           (long long)pl.v[i].nrevs);
+		editing_mark(&pr, pl.v[i].slug, &b);
 		add_row(l, buf_cstr(&b), pl.v[i].slug, 0);
 		buf_free(&b);
 	}
+	store_presence_list_free(&pr);
 	store_page_list_free(&pl);
 	free(l->title);
 	l->title = strdup(l->sort ? "Index of pages, by last change" : "Index of pages, by title");
@@ -193,6 +209,7 @@ static void fill_backlinks(struct ui *ui, struct list *l)
 static void fill_recent(struct ui *ui, struct list *l)
 {
 	store_rev_list rl = {0};
+	store_presence_list pr = {0};
 	err_info e = {0};
 
 	clear_rows(l);
@@ -200,15 +217,19 @@ static void fill_recent(struct ui *ui, struct list *l)
 		ui_message(ui, 1, "%s", e.msg);
 		return;
 	}
+	wiki_presence_others(ui->opts->w, NULL, &pr, NULL);
 	for (size_t i = 0; i < rl.n; i++) {
 		buf b = BUF_INIT;
 
 		buf_put_time(&b, rl.v[i].at_ms);
 		buf_printf(&b, "  %-28s r%-4lld %-12s %s", rl.v[i].title, (long long)rl.v[i].num,
 		           rl.v[i].author ? rl.v[i].author : "", rl.v[i].summary ? rl.v[i].summary : "");
+		if (i == 0 || strcmp(rl.v[i].title, rl.v[i - 1].title) != 0)
+			editing_mark(&pr, rl.v[i].title, &b);
 		add_row(l, buf_cstr(&b), rl.v[i].title, 0);
 		buf_free(&b);
 	}
+	store_presence_list_free(&pr);
 	store_rev_list_free(&rl);
 }
 

@@ -28,6 +28,13 @@ keys e
 see "alice edits" "Editing plans"
 for _ in $(seq 80); do b_screen | grep -q "alice editing" && break; sleep 0.1; done
 b_screen | grep -q "alice editing" && ok "bob's status line shows alice editing" || not_ok "bob's status line shows alice editing" "$(b_screen | tail -2)"
+b_keys i
+for _ in $(seq 50); do b_screen | grep -q "alice editing" && break; sleep 0.1; done
+b_screen | grep -q "Plans.*\[alice editing\]" && ok "bob's index marks the page alice edits" || not_ok "bob's index marks the page alice edits" "$(b_screen | head -3)"
+b_keys R
+for _ in $(seq 50); do b_screen | grep -q "Recent changes" && break; sleep 0.1; done
+b_screen | grep -q "plans.*\[alice editing\]" && ok "bob's recent changes mark it too" || not_ok "bob's recent changes mark it too" "$(b_screen | head -3)"
+b_keys q q
 printf '# Plans\n\nSee [[Roadmap]].\n\nsecond, from bob\n\nthird, from bob\n' | "$DOCDAY" --user bob --db "$DB" save plans >/dev/null
 see "alice's editor is told at once" "bob saved revision 3 of this page" 2
 keys M-m
