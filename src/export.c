@@ -972,21 +972,33 @@ static int dangerous_url(const char *url)
 }
 
 /* Replaces n by a CUSTOM_INLINE rendering open ... close around n's
- * children, and frees n. */
+ * children, and frees n.  Where the parent refuses a CUSTOM_INLINE (the
+ * table extension's cells do), n's children take n's place instead: the
+ * text stays, the link goes.  Should the parent refuse one of them too, it
+ * stays in n, which is kept with an empty URL.  Either way no node that
+ * render_body still holds (an image inside a link) is freed. */
 static void replace_by_span(cmark_node *n, const char *open, const char *close)
 {
 	cmark_node *span = cmark_node_new(CMARK_NODE_CUSTOM_INLINE), *c;
 
 	cmark_node_set_on_enter(span, open);
 	cmark_node_set_on_exit(span, close);
-	while ((c = cmark_node_first_child(n))) {
-		if (!cmark_node_append_child(span, c)) {
-			cmark_node_unlink(c);
-			cmark_node_free(c);
+	if (cmark_node_replace(n, span)) {
+		while ((c = cmark_node_first_child(n))) {
+			if (!cmark_node_append_child(span, c)) {
+				cmark_node_unlink(c);
+				cmark_node_free(c);
+			}
 		}
+		cmark_node_free(n);
+		return;
 	}
-	if (!cmark_node_replace(n, span)) {
-		cmark_node_free(span);
+	cmark_node_free(span);
+	while ((c = cmark_node_first_child(n)))
+		if (!cmark_node_insert_before(n, c))
+			break;
+	if (c) {
+		cmark_node_set_url(n, "");
 		return;
 	}
 	cmark_node_free(n);
@@ -2387,6 +2399,70 @@ out:
 	if (rc < 0)
 		outdir_abort(&s.out);
 	site_free(&s);
+	return rc;
+}
+
+/* One page's <article> without a wiki (see export.h): a site whose page
+ * list is only the slugs in `pages`, then what export_page writes between
+ * <article> and </article>, cleaned as put_file cleans. */
+int export_page_html(const char *md, size_t len, const char *const *pages, int unsafe,
+                     buf *out, err_info *e)
+{
+	site s;
+	rendered r = {BUF_INIT, -1};
+	buf b = BUF_INIT;
+	md_doc *doc;
+	char *title;
+	size_t i, n = 0;
+	int rc = -1;
+
+	memset(&s, 0, sizeof s);
+	s.home = -1;
+	s.o.unsafe = unsafe;
+	if (!md)
+		md = "", len = 0;
+	doc = md_parse(md, len, MD_FOOTNOTES, e);
+	if (!doc)
+		return -1;
+	title = md_first_heading(doc); /* a new page's title, as wiki_save gives it */
+	md_free(doc);
+	if (!title)
+		title = xstrdup("page");
+	cmark_gfm_core_extensions_ensure_registered();
+	for (i = 0; i < sizeof extension_names / sizeof *extension_names; i++) {
+		cmark_syntax_extension *x = cmark_find_syntax_extension(extension_names[i]);
+
+		if (x)
+			s.exts = cmark_llist_append(cmark_get_default_mem_allocator(), s.exts, x);
+	}
+	while (pages && pages[n])
+		n++;
+	s.stems = xcalloc(n ? n : 1, sizeof *s.stems);
+	for (i = 0; i < n; i++) {
+		smap_get(&s.by_slug, pages[i], strlen(pages[i]), 1)->val = (int)i;
+		s.stems[i] = file_stem(pages[i], MAX_STEM, 1);
+	}
+	if (render_body(&s, md, len, title, 0, &r, e) == 0) {
+		buf_puts(&b, "<article>\n");
+		put_h1(&s, &b, title, r.title_h);
+		put_toc(&s, &b, r.title_h);
+		buf_put(&b, r.html.ptr ? r.html.ptr : "", r.html.len);
+		buf_puts(&b, "</article>\n");
+		if (clean_text(buf_cstr(&b), b.len))
+			buf_put(out, buf_cstr(&b), b.len);
+		else
+			clean_into(out, buf_cstr(&b), b.len);
+		rc = 0;
+	}
+	free_headings(&s);
+	for (i = 0; i < n; i++)
+		free(s.stems[i]);
+	free(s.stems);
+	s.stems = NULL; /* s.pages is empty: site_free must not walk the stems */
+	site_free(&s);
+	buf_free(&r.html);
+	buf_free(&b);
+	free(title);
 	return rc;
 }
 

@@ -37,6 +37,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "err.h"
 #include "wiki.h"
 
@@ -66,6 +67,17 @@ typedef struct export_stats {
  * may be NULL.  Returns 0, or -1 with e set. */
 int export_html(wiki *w, const char *dir, const export_opts *opts, export_stats *st,
                 err_info *e);
+
+/* For tests and fuzzing (tests/fuzz/fuzz_export.c): appends to out the
+ * <article> of one page as export_html writes it into SLUG.html -- the
+ * <h1> (the text's first heading, else "page"), the contents, the body --
+ * with the same tree rewriting (anchors, page links, missing and unsafe
+ * links), the same raw-HTML rule (unsafe) and the same control-character
+ * cleaning as every file of the site.  Without a wiki: pages is a
+ * NULL-terminated list of the slugs that exist (NULL: none).  Returns 0,
+ * or -1 with e set when the text is too long to parse. */
+int export_page_html(const char *md, size_t len, const char *const *pages, int unsafe,
+                     buf *out, err_info *e);
 
 /* Writes the Markdown folder into dir (opts->unsafe and with_revisions are
  * ignored).  Returns 0, or -1 with e set. */
