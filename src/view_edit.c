@@ -231,8 +231,12 @@ static void save(struct view *v)
 			view_page_open(ui_page_view(ui), slug, 0, NULL);
 		free(slug);
 	} else if (e.code == ERR_CONFLICT && res.conflict_text) {
-		/* Someone saved the same lines: show both, marked, to resolve. */
+		/* Someone saved the same lines: keep this text as a draft (based
+		 * on the revision it started from) and show both, marked. */
 		textbuf *nt = tb_new_from(res.conflict_text, res.conflict_len);
+
+		store_draft_put(wiki_store(ui->opts->w), req.author, s->slug, s->base, text, len,
+		                wiki_now_ms(), NULL);
 
 		tb_free(s->tb);
 		s->tb = nt;

@@ -59,6 +59,7 @@ see "editing line one" "line one (tui)"
 keys C-s "from the tui" Enter
 see "the conflict is shown in the editor" "<<<<<<<"
 see "and explained" "resolve the <<<<<<< marked places"
+has "our own text is kept as a draft meanwhile" "$(sqlite3 "$DB" "SELECT body FROM drafts WHERE slug = 'notes'")" "line one (tui)"
 keys C-s "still marked" Enter
 see "markers cannot be saved" "still has conflict markers"
 keys M-\\ Down Down C-k Down C-k Down C-k
