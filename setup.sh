@@ -17,6 +17,7 @@ cd "$(dirname "$0")"
 # (installed by "check" only: openssh-server would start a system sshd).
 PACKAGES="build-essential autoconf automake pkg-config
 libncurses-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev libgit2-dev
+zlib1g-dev
 "
 TEST_PACKAGES="tmux python3 sqlite3 git tidy chromium openssh-server openssh-client"
 [ "${1:-run}" = check ] && PACKAGES="$PACKAGES $TEST_PACKAGES"

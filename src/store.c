@@ -10,7 +10,22 @@
  * from the index with the values it was indexed with (revisions are
  * immutable, so the old head still holds them) and adds it back afterwards.
  * Triggers could do this too, but SQLite refuses triggers that write to a
- * virtual table once trusted_schema is off, and we turn it off for safety. */
+ * virtual table once trusted_schema is off, and we turn it off for safety.
+ *
+ * Revision bodies live in their own table, `bodies`, one row per revision
+ * (schema 3).  The head of every page is plain text ('full'), which is what
+ * page_text and so the search index read.  When a new head arrives, the
+ * previous one is re-encoded in the same transaction: as a reverse delta
+ * against its successor ('delta'), or, every SNAPSHOT_EVERY revisions of a
+ * page (more often for big pages: snapshot_every), as its whole text
+ * deflated ('snapshot').  Reading a revision starts at the nearest snapshot
+ * or head above it and applies at most SNAPSHOT_EVERY - 1 deltas.  A delta
+ * lists, for each region that libgit2 finds changed (diff_texts without
+ * context), how many lines of the successor to copy, how many to skip and
+ * how many bytes of the older text come instead; those bytes follow as one
+ * raw deflate stream whose preset dictionary is the end of the successor
+ * and then the lines it skips, so a reworded line costs little more than
+ * the words that changed.  The revisions rows never change. */
 #include "store.h"
 
 #include <errno.h>
@@ -22,8 +37,10 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+#include <zlib.h>
 
 #include "buf.h"
+#include "diff.h"
 
 #define APP_ID 0x646F6364 /* 'docd' in PRAGMA application_id */
 
@@ -83,6 +100,24 @@ static const char *const migrations[] = {
 	"  at_ms INTEGER NOT NULL,"
 	"  PRIMARY KEY (author, pid, host)) WITHOUT ROWID;"
 	"CREATE INDEX presence_slug ON presence(slug);",
+
+	/* 3: bodies out of revisions, so that old ones can be re-encoded as
+	 * deltas or snapshots (reencode_history does that after this script)
+	 * while revisions rows stay as they were written.  A full body is TEXT,
+	 * the others BLOB. */
+	"CREATE TABLE bodies ("
+	"  rev INTEGER PRIMARY KEY REFERENCES revisions(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('full', 'snapshot', 'delta')),"
+	"  base INTEGER REFERENCES revisions(id),"
+	"  data NOT NULL,"
+	"  CHECK ((kind = 'delta') = (base IS NOT NULL)));"
+	"INSERT INTO bodies(rev, kind, data) SELECT id, 'full', body FROM revisions;"
+	"DROP VIEW page_text;"
+	"ALTER TABLE revisions DROP COLUMN body;"
+	"CREATE VIEW page_text(id, title, body) AS"
+	"  SELECT p.id, r.title, b.data FROM pages p"
+	"  JOIN revisions r ON r.id = p.head JOIN bodies b ON b.rev = p.head"
+	"  WHERE p.deleted = 0;",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration per schema version");
@@ -94,10 +129,12 @@ _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
 	" r.author, r.at_ms FROM pages p LEFT JOIN revisions r ON r.id = p.head "
 
 /* A revision row: id, page, num, parent, author, at, summary, title, size
- * (and body when loaded). */
+ * (and, when loaded, the body's kind and data: BODY_COLS). */
 #define REV_COLS                                                                         \
 	"SELECT r.id, r.page, r.num, r.parent, r.author, r.at_ms, r.summary,"            \
 	" r.title, r.size"
+#define BODY_COLS ", b.kind, b.data"
+#define BODY_JOIN " JOIN bodies b ON b.rev = r.id"
 
 /* The cached statements. */
 enum q {
@@ -110,6 +147,10 @@ enum q {
 	Q_PAGE_COUNT,
 	Q_HEAD_OF,
 	Q_REV_INSERT,
+	Q_REV_INSERT_V2,
+	Q_BODY_ADD,
+	Q_BODY_GET,
+	Q_BODY_SET,
 	Q_SET_HEAD,
 	Q_UNINDEX,
 	Q_INDEX,
@@ -169,23 +210,31 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_HEAD_OF] = "SELECT p.head, coalesce(r.num, 0), p.title FROM pages p"
 		      " LEFT JOIN revisions r ON r.id = p.head WHERE p.id = ?1",
 	[Q_REV_INSERT] = "INSERT INTO revisions(page, num, parent, author, at_ms,"
-			 " summary, title, size, body)"
-			 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+			 " summary, title, size)"
+			 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	/* schemas 1 and 2 (store_open_version makes old files for tests) */
+	[Q_REV_INSERT_V2] = "INSERT INTO revisions(page, num, parent, author, at_ms,"
+			    " summary, title, size, body)"
+			    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[Q_BODY_ADD] = "INSERT INTO bodies(rev, kind, data) VALUES(?1, 'full', ?2)",
+	[Q_BODY_GET] = "SELECT b.kind, b.base, b.data, r.size FROM bodies b"
+		       " JOIN revisions r ON r.id = b.rev WHERE b.rev = ?1",
+	[Q_BODY_SET] = "UPDATE bodies SET kind = ?2, base = ?3, data = ?4 WHERE rev = ?1",
 	[Q_SET_HEAD] = "UPDATE pages SET head = ?2, title = ?3 WHERE id = ?1",
 	[Q_UNINDEX] = "INSERT INTO fts(fts, rowid, title, body)"
 		      " SELECT 'delete', id, title, body FROM page_text WHERE id = ?1",
 	[Q_INDEX] = "INSERT INTO fts(rowid, title, body)"
 		    " SELECT id, title, body FROM page_text WHERE id = ?1",
-	[Q_REV_BY_NUM] =
-		REV_COLS ", r.body FROM revisions r WHERE r.page = ?1 AND r.num = ?2",
-	[Q_REV_HEAD] = REV_COLS ", r.body FROM pages p JOIN revisions r ON r.id = p.head"
-				" WHERE p.id = ?1",
+	[Q_REV_BY_NUM] = REV_COLS BODY_COLS " FROM revisions r" BODY_JOIN
+				 " WHERE r.page = ?1 AND r.num = ?2",
+	[Q_REV_HEAD] = REV_COLS BODY_COLS " FROM pages p JOIN revisions r ON r.id = p.head"
+			BODY_JOIN " WHERE p.id = ?1",
 	[Q_HISTORY] = REV_COLS " FROM revisions r WHERE r.page = ?1 ORDER BY r.num DESC",
 	[Q_RECENT] = "SELECT r.id, r.page, r.num, r.parent, r.author, r.at_ms, r.summary,"
 		     " p.slug, r.size FROM revisions r JOIN pages p ON p.id = r.page"
 		     " WHERE p.deleted = 0 ORDER BY r.at_ms DESC, r.id DESC LIMIT ?1",
-	[Q_HEADS] = REV_COLS ", r.body FROM pages p JOIN revisions r ON r.id = p.head"
-			     " WHERE p.deleted = 0 ORDER BY p.slug",
+	[Q_HEADS] = REV_COLS BODY_COLS " FROM pages p JOIN revisions r ON r.id = p.head"
+			BODY_JOIN " WHERE p.deleted = 0 ORDER BY p.slug",
 	[Q_LINKS_CLEAR] = "DELETE FROM links WHERE src = ?1",
 	[Q_LINK_ADD] = "INSERT OR IGNORE INTO links(src, dst_slug) VALUES(?1, ?2)",
 	[Q_LINKS_FROM] = "SELECT l.dst_slug, p.title FROM links l"
@@ -201,14 +250,50 @@ static const char *const q_sql[Q_COUNT] = {
 		 * pages larger than ?5 bytes show their opening instead. */
 		"SELECT p.slug, p.title, CASE WHEN r.size <= ?5"
 		" THEN snippet(fts, 1, ?1, ?2, '\xe2\x80\xa6', 12)"
-		" ELSE substr(r.body, 1, 100) || '\xe2\x80\xa6' END,"
+		" ELSE substr(b.data, 1, 100) || '\xe2\x80\xa6' END,"
 		" bm25(fts, 10.0, 1.0) AS score"
 		" FROM fts JOIN pages p ON p.id = fts.rowid JOIN revisions r ON r.id = p.head"
+		BODY_JOIN
 		" WHERE fts MATCH ?3 AND p.deleted = 0"
 		" ORDER BY score, p.slug LIMIT ?4",
 };
 
 enum tx { TX_NONE, TX_READ, TX_WRITE };
+
+/* One line of a text, its '\n' included (only the last line may lack it). */
+typedef struct span {
+	const char *p;
+	size_t n;
+} span;
+
+/* A text as its lines, pointing into buffers owned elsewhere. */
+typedef struct lines {
+	span *v;
+	size_t n, cap;
+	size_t bytes; /* the text's length */
+} lines;
+
+/* &l->v[i] without arithmetic on NULL (an empty text has no array). */
+static const span *line_at(const lines *l, size_t i)
+{
+	return l->v ? l->v + i : NULL;
+}
+
+/* Revision texts rebuilt by earlier reads, so that reading a page's
+ * revisions one after another costs one delta each: each entry is one
+ * revision's text as lines pointing into bufs.  Revision texts never
+ * change, so the entries stay true until a rollback may have taken a
+ * revision id away. */
+typedef struct text_cache {
+	char **bufs;
+	size_t nbufs, capbufs;
+	struct cached_text {
+		int64_t id; /* revisions.id */
+		lines text;
+	} *v;
+	size_t n, cap;
+	size_t mem; /* bytes held, roughly */
+} text_cache;
 
 /* Bodies up to this size get an FTS5 snippet around the matches. */
 #define SNIPPET_MAX_BODY (64 * 1024)
@@ -221,6 +306,7 @@ struct store {
 	int busy_ms;
 	int tx;
 	sqlite3_stmt *q[Q_COUNT];
+	text_cache cache;
 };
 
 /* --- small helpers ------------------------------------------------------ */
@@ -389,6 +475,490 @@ static int require_write(store *s, err_info *e)
 	return 0;
 }
 
+/* --- bodies: lines, deltas, deflate ------------------------------------- */
+
+/* Every SNAPSHOT_EVERY-th revision of a page (by number) is stored whole,
+ * deflated, once it is no longer the head; the others are deltas against
+ * their successor.  A delta's cost to read grows with the text's lines, so
+ * big texts get a snapshot more often (snapshot_every): the number of
+ * deltas times the text's size stays under CHAIN_BYTES.
+ * docs/architecture.md has the measurements behind both values. */
+#define SNAPSHOT_EVERY STORE_SNAPSHOT_EVERY
+#define CHAIN_BYTES (64u << 20)
+
+/* The most of a delta's preset dictionary: half of zlib's window.  Every
+ * delta read copies it twice; 32 KiB made reading the oldest revision of
+ * the bench history 40 % slower for 3 % smaller deltas. */
+#define DICT_MAX 16384
+
+/* The most bytes the cache of rebuilt texts keeps between reads. */
+#define CACHE_MAX (32u << 20)
+
+/* A stored text larger than this is damage (texts are at most 32 MiB). */
+#define BODY_MAX (1024u * 1024 * 1024)
+
+/* A chain of more deltas than this is damage (a loop, say). */
+#define CHAIN_MAX 1000000
+
+/* One changed region of a delta: copy `copy` lines of the successor, skip
+ * `skip` of them, then put `lit` bytes of the older text. */
+typedef struct delta_op {
+	size_t copy, skip, lit;
+} delta_op;
+
+static void lines_grow(lines *l, size_t more)
+{
+	if (l->n + more <= l->cap)
+		return;
+	while (l->n + more > l->cap)
+		l->cap = l->cap ? l->cap * 2 : 64;
+	l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+}
+
+/* Appends the lines of t[0..n) to l. */
+static void lines_split(lines *l, const char *t, size_t n)
+{
+	const char *end = t + n;
+
+	while (t < end) {
+		const char *nl = memchr(t, '\n', (size_t)(end - t));
+		size_t k = nl ? (size_t)(nl - t) + 1 : (size_t)(end - t);
+
+		lines_grow(l, 1);
+		l->v[l->n].p = t;
+		l->v[l->n].n = k;
+		l->n++;
+		l->bytes += k;
+		t += k;
+	}
+}
+
+/* Appends n lines of another text to l. */
+static void lines_put(lines *l, const span *v, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	lines_grow(l, n);
+	memcpy(l->v + l->n, v, n * sizeof *v);
+	l->n += n;
+	for (i = 0; i < n; i++)
+		l->bytes += v[i].n;
+}
+
+static void lines_free(lines *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+/* The text as one new NUL-terminated buffer (caller frees). */
+static char *lines_join(const lines *l)
+{
+	char *t = xrealloc(NULL, l->bytes + 1), *q = t;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		memcpy(q, l->v[i].p, l->v[i].n);
+		q += l->v[i].n;
+	}
+	*q = '\0';
+	return t;
+}
+
+static void put_varint(buf *b, size_t v)
+{
+	unsigned char c[10];
+	size_t n = 0;
+
+	do {
+		c[n] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			c[n] |= 0x80;
+		n++;
+	} while (v);
+	buf_put(b, c, n);
+}
+
+/* Reads an unsigned LEB128 number of at most 9 bytes.  0, or -1 when it is
+ * malformed or runs past end. */
+static int get_varint(const unsigned char **p, const unsigned char *end, size_t *v)
+{
+	uint64_t x = 0;
+	unsigned shift;
+
+	for (shift = 0; shift <= 56 && *p < end; shift += 7) {
+		unsigned char c = *(*p)++;
+
+		x |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80)) {
+			if (x > SIZE_MAX)
+				return -1;
+			*v = (size_t)x;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Appends p[0..n) to out as a raw deflate stream (no zlib header or
+ * checksum: the recorded size checks the result), with a preset
+ * dictionary when dlen > 0.  0, or -1 with e set. */
+static int deflate_to(buf *out, const char *p, size_t n, const char *dict, size_t dlen,
+                      int level, err_info *e)
+{
+	z_stream z;
+	uLong bound;
+	int rc;
+
+	memset(&z, 0, sizeof z);
+	if (n > BODY_MAX || deflateInit2(&z, level, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+		return err_set(e, ERR_DB, "cannot compress a revision (zlib)");
+	if (dlen && deflateSetDictionary(&z, (const Bytef *)dict, (uInt)dlen) != Z_OK) {
+		deflateEnd(&z);
+		return err_set(e, ERR_DB, "cannot compress a revision (zlib)");
+	}
+	bound = deflateBound(&z, (uLong)n);
+	buf_grow(out, bound);
+	z.next_in = (Bytef *)(uintptr_t)p;
+	z.avail_in = (uInt)n;
+	z.next_out = (Bytef *)out->ptr + out->len;
+	z.avail_out = (uInt)bound;
+	rc = deflate(&z, Z_FINISH);
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END)
+		return err_set(e, ERR_DB, "cannot compress a revision (zlib)");
+	out->len += bound - z.avail_out;
+	out->ptr[out->len] = '\0';
+	return 0;
+}
+
+/* Inflate state and dictionary space kept from one delta to the next while
+ * a chain is read (a new window and dictionary per delta cost more than
+ * the delta). */
+typedef struct inflater {
+	z_stream z;
+	int ready;
+	buf dict;
+} inflater;
+
+static void inflater_end(inflater *f)
+{
+	if (f->ready)
+		inflateEnd(&f->z);
+	buf_free(&f->dict);
+	f->ready = 0;
+}
+
+/* Inflates p[0..n) into exactly `size` bytes at out (which has room for
+ * size + 1).  0, or -1 when the stream is damaged or of another size. */
+static int inflate_exact(inflater *f, const unsigned char *p, size_t n, const char *dict,
+                         size_t dlen, char *out, size_t size)
+{
+	z_stream *z = &f->z;
+	int rc;
+
+	if (n > BODY_MAX || size > BODY_MAX)
+		return -1;
+	if (!f->ready) {
+		memset(z, 0, sizeof *z);
+		if (inflateInit2(z, -15) != Z_OK)
+			return -1;
+		f->ready = 1;
+	} else if (inflateReset(z) != Z_OK) {
+		return -1;
+	}
+	if (dlen && inflateSetDictionary(z, (const Bytef *)dict, (uInt)dlen) != Z_OK)
+		return -1;
+	z->next_in = (Bytef *)(uintptr_t)p;
+	z->avail_in = (uInt)n;
+	z->next_out = (Bytef *)out;
+	z->avail_out = (uInt)size + 1;
+	rc = inflate(z, Z_FINISH);
+	return rc == Z_STREAM_END && z->avail_in == 0 && z->avail_out == 1 ? 0 : -1;
+}
+
+/* Appends the text of lines v[0..n) to d, one copy per run of lines that
+ * are adjacent in memory. */
+static void put_spans(buf *d, const span *v, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		const char *start = v[i].p;
+		size_t len = v[i].n;
+
+		for (i++; i < n && v[i].p == start + len; i++)
+			len += v[i].n;
+		buf_put(d, start, len);
+	}
+}
+
+/* The preset dictionary of a delta's literal bytes: the end of the
+ * successor, then the successor's lines that the delta skips (what the older
+ * lines most likely resemble, so nearest), DICT_MAX bytes in all.  The ops
+ * must fit succ. */
+static void dict_build(const lines *succ, const delta_op *ops, size_t nops, buf *d)
+{
+	size_t skipped = 0, at = 0, room, drop, i, k;
+
+	for (i = 0; i < nops; i++) {
+		at += ops[i].copy;
+		for (k = 0; k < ops[i].skip; k++)
+			skipped += succ->v[at + k].n;
+		at += ops[i].skip;
+	}
+	buf_truncate(d, 0);
+	buf_grow(d, DICT_MAX);
+	room = skipped < DICT_MAX ? DICT_MAX - skipped : 0;
+	if (room > succ->bytes)
+		room = succ->bytes;
+	if (room) {
+		size_t got = 0, j = succ->n;
+
+		while (got < room)
+			got += succ->v[--j].n;
+		buf_put(d, succ->v[j].p + (got - room), succ->v[j].n - (got - room));
+		put_spans(d, line_at(succ, j + 1), succ->n - j - 1);
+	}
+	drop = skipped > DICT_MAX ? skipped - DICT_MAX : 0;
+	for (at = 0, i = 0; i < nops; i++) {
+		at += ops[i].copy;
+		for (k = 0; k < ops[i].skip && drop; k++) {
+			const span *sp = &succ->v[at + k];
+
+			if (drop >= sp->n) {
+				drop -= sp->n;
+				continue;
+			}
+			buf_put(d, sp->p + drop, sp->n - drop);
+			drop = 0;
+		}
+		put_spans(d, line_at(succ, at + k), ops[i].skip - k);
+		at += ops[i].skip;
+	}
+}
+
+/* 1 when the last line of l has no '\n': nothing may follow it. */
+static int open_end(const lines *l)
+{
+	return l->n && l->v[l->n - 1].p[l->v[l->n - 1].n - 1] != '\n';
+}
+
+/* Applies delta d[0..n) to the lines of its successor: the older text's
+ * lines go to out, pointing into succ's buffers and into *lit, a new buffer
+ * of *litlen bytes (caller frees, also on failure).  0, or -1 when the delta
+ * is damaged. */
+static int delta_apply(inflater *f, const lines *succ, const unsigned char *d, size_t n,
+                       lines *out, char **lit, size_t *litlen)
+{
+	const unsigned char *p = d, *end = d + n;
+	delta_op *ops = NULL;
+	size_t nops, total = 0, at = 0, skipped = 0, i;
+	const char *q;
+	int r = -1;
+
+	*lit = NULL;
+	*litlen = 0;
+	if (get_varint(&p, end, &nops) || nops > (size_t)(end - p) / 3)
+		return -1;
+	ops = xrealloc(NULL, (nops ? nops : 1) * sizeof *ops);
+	for (i = 0; i < nops; i++) {
+		delta_op *o = &ops[i];
+
+		if (get_varint(&p, end, &o->copy) || get_varint(&p, end, &o->skip) ||
+		    get_varint(&p, end, &o->lit) || o->copy > succ->n - at ||
+		    o->skip > succ->n - at - o->copy || o->lit > BODY_MAX - total)
+			goto out;
+		at += o->copy + o->skip;
+		skipped += o->skip;
+		total += o->lit;
+	}
+	*lit = xrealloc(NULL, total + 1);
+	*litlen = total;
+	if (total) {
+		dict_build(succ, ops, nops, &f->dict);
+		if (inflate_exact(f, p, (size_t)(end - p), f->dict.ptr, f->dict.len, *lit, total))
+			goto out;
+	} else if (p != end) {
+		goto out;
+	}
+	/* room for all the lines at once: big texts have many */
+	for (i = 0, q = *lit; (q = memchr(q, '\n', total - (size_t)(q - *lit))); q++)
+		i++;
+	lines_grow(out, succ->n - skipped + i + 1);
+	/* only the last line may lack its '\n', or the next delta would count
+	 * lines that the text does not have: nothing may follow such a line
+	 * (inside a run copied from succ or cut from a literal, only the run's
+	 * last line can lack it) */
+	for (at = 0, q = *lit, i = 0; i < nops; i++) {
+		if (ops[i].copy && open_end(out))
+			goto out;
+		lines_put(out, line_at(succ, at), ops[i].copy);
+		at += ops[i].copy + ops[i].skip;
+		if (ops[i].lit && open_end(out))
+			goto out;
+		lines_split(out, q, ops[i].lit);
+		q += ops[i].lit;
+	}
+	if (at < succ->n && open_end(out))
+		goto out;
+	lines_put(out, line_at(succ, at), succ->n - at);
+	r = 0;
+out:
+	free(ops);
+	return r;
+}
+
+/* Writes old[0..olen) as a delta against its successor succ[0..slen) to out:
+ * the number of regions, then copy, skip and literal length for each
+ * (LEB128), then the literal bytes as one raw deflate stream with the
+ * dict_build dictionary (nothing when there are none).  The regions are
+ * libgit2's hunks without context.  0, or -1 with e set. */
+static int delta_encode(const char *old, size_t olen, const char *succ, size_t slen,
+                        buf *out, err_info *e)
+{
+	diff_result *d = diff_texts(old, olen, succ, slen, 0, DIFF_HUNKS_ONLY, e);
+	lines a = {0}, b = {0};
+	buf lit = BUF_INIT, dict = BUF_INIT;
+	delta_op *ops;
+	size_t ca = 0, cb = 0, i, k;
+	int r = -1;
+
+	if (!d)
+		return -1;
+	lines_split(&a, old, olen);
+	lines_split(&b, succ, slen);
+	ops = xrealloc(NULL, (d->nhunks ? d->nhunks : 1) * sizeof *ops);
+	for (i = 0; i < d->nhunks; i++) {
+		const diff_hunk *h = &d->hunks[i];
+		size_t as, bs, ol, nl;
+
+		if (h->old_lines < 0 || h->new_lines < 0 || h->old_start < !!h->old_lines ||
+		    h->new_start < !!h->new_lines)
+			goto bad;
+		ol = (size_t)h->old_lines;
+		nl = (size_t)h->new_lines;
+		/* "-5,0" means after line 5; "-5,2" starts at line 5 */
+		as = (size_t)h->old_start - (ol ? 1 : 0);
+		bs = (size_t)h->new_start - (nl ? 1 : 0);
+		if (as < ca || bs < cb || as - ca != bs - cb || ol > a.n - as || nl > b.n - bs)
+			goto bad;
+		ops[i].copy = bs - cb;
+		ops[i].skip = nl;
+		ops[i].lit = 0;
+		for (k = as; k < as + ol; k++) {
+			buf_put(&lit, a.v[k].p, a.v[k].n);
+			ops[i].lit += a.v[k].n;
+		}
+		ca = as + ol;
+		cb = bs + nl;
+	}
+	if (a.n - ca != b.n - cb)
+		goto bad;
+	put_varint(out, d->nhunks);
+	for (i = 0; i < d->nhunks; i++) {
+		put_varint(out, ops[i].copy);
+		put_varint(out, ops[i].skip);
+		put_varint(out, ops[i].lit);
+	}
+	if (lit.len) {
+		dict_build(&b, ops, d->nhunks, &dict);
+		if (deflate_to(out, lit.ptr, lit.len, dict.ptr, dict.len, 9, e))
+			goto done;
+	}
+	r = 0;
+	goto done;
+bad:
+	err_set(e, ERR_DB, "internal error: libgit2's line diff does not fit the texts");
+done:
+	diff_free(d);
+	lines_free(&a);
+	lines_free(&b);
+	buf_free(&lit);
+	buf_free(&dict);
+	free(ops);
+	return r;
+}
+
+/* 1 when delta d rebuilds old[0..olen) from succ[0..slen) byte for byte. */
+static int delta_check(const unsigned char *d, size_t n, const char *old, size_t olen,
+                       const char *succ, size_t slen)
+{
+	lines b = {0}, a = {0};
+	inflater f = {0};
+	char *lit = NULL;
+	size_t i, at = 0, litlen;
+	int ok = 0;
+
+	lines_split(&b, succ, slen);
+	if (delta_apply(&f, &b, d, n, &a, &lit, &litlen) == 0 && a.bytes == olen) {
+		for (ok = 1, i = 0; ok && i < a.n; at += a.v[i].n, i++)
+			ok = memcmp(a.v[i].p, old + at, a.v[i].n) == 0;
+	}
+	inflater_end(&f);
+	free(lit);
+	lines_free(&a);
+	lines_free(&b);
+	return ok;
+}
+
+/* --- the cache of rebuilt texts ----------------------------------------- */
+
+static void cache_clear(text_cache *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nbufs; i++)
+		free(c->bufs[i]);
+	for (i = 0; i < c->n; i++)
+		lines_free(&c->v[i].text);
+	free(c->bufs);
+	free(c->v);
+	memset(c, 0, sizeof *c);
+}
+
+/* The cache owns b (n bytes) from now on. */
+static void cache_keep(text_cache *c, char *b, size_t n)
+{
+	c->bufs = grow(c->bufs, c->nbufs, &c->capbufs, sizeof *c->bufs);
+	c->bufs[c->nbufs++] = b;
+	c->mem += n;
+}
+
+/* Adds revision id's text (taking l over); returns its index. */
+static size_t cache_add(text_cache *c, int64_t id, lines *l)
+{
+	c->v = grow(c->v, c->n, &c->cap, sizeof *c->v);
+	c->v[c->n].id = id;
+	c->v[c->n].text = *l;
+	c->mem += l->n * sizeof *l->v + sizeof *c->v;
+	memset(l, 0, sizeof *l);
+	return c->n++;
+}
+
+/* Forgets entry i's lines (its buffers stay: later entries may point
+ * into them). */
+static void cache_drop(text_cache *c, size_t i)
+{
+	c->mem -= c->v[i].text.n * sizeof *c->v[i].text.v + sizeof *c->v;
+	lines_free(&c->v[i].text);
+	c->v[i].id = 0; /* no revision has id 0 */
+}
+
+/* The index of revision id's text, or -1. */
+static long cache_find(const text_cache *c, int64_t id)
+{
+	size_t i;
+
+	for (i = c->n; i-- > 0;)
+		if (c->v[i].id == id)
+			return (long)i;
+	return -1;
+}
+
 /* --- opening ------------------------------------------------------------ */
 
 /* The directory part of path (caller frees). */
@@ -516,6 +1086,8 @@ static int set_pragma(store *s, const char *name, long value, err_info *e)
 	return exec(s, sql, "writing the schema version", e);
 }
 
+static int reencode_history(store *s, err_info *e);
+
 static int apply_migrations(store *s, int from, int to, err_info *e)
 {
 	char what[64];
@@ -523,7 +1095,8 @@ static int apply_migrations(store *s, int from, int to, err_info *e)
 
 	for (v = from + 1; v <= to; v++) {
 		snprintf(what, sizeof what, "upgrading the schema to version %d", v);
-		if (exec(s, migrations[v - 1], what, e))
+		if (exec(s, migrations[v - 1], what, e) ||
+		    (v == 3 && reencode_history(s, e)))
 			return -1;
 	}
 	if (set_pragma(s, "user_version", to, e) ||
@@ -551,6 +1124,8 @@ static int migrate(store *s, int target, int *created, err_info *e)
 		               "without read-only",
 		               s->path, s->version, target);
 	}
+	if (s->version < 3 && target >= 3)
+		diff_lib_init(); /* before the lock, as in store_begin_write */
 	if (exec(s, "BEGIN IMMEDIATE", "starting the upgrade", e))
 		return -1;
 	/* another process may have upgraded it while we waited */
@@ -627,6 +1202,7 @@ void store_close(store *s)
 	if (s->db && !sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(s->db);
+	cache_clear(&s->cache);
 	free(s->path);
 	free(s);
 }
@@ -658,6 +1234,9 @@ static int begin(store *s, const char *sql, int tx, err_info *e)
 
 int store_begin_write(store *s, err_info *e)
 {
+	/* A new revision compacts the previous head with libgit2, whose
+	 * start-up reads the CA bundle (milliseconds): not under the lock. */
+	diff_lib_init();
 	return begin(s, "BEGIN IMMEDIATE", TX_WRITE, e);
 }
 
@@ -674,8 +1253,11 @@ int store_commit(store *s, err_info *e)
 		               "internal error: no transaction on %s to commit", s->path);
 	}
 	if (exec(s, "COMMIT", "saving", e)) {
-		if (sqlite3_get_autocommit(s->db))
+		if (sqlite3_get_autocommit(s->db)) {
+			if (s->tx == TX_WRITE)
+				cache_clear(&s->cache);
 			s->tx = TX_NONE;
+		}
 		return -1;
 	}
 	s->tx = TX_NONE;
@@ -688,6 +1270,10 @@ void store_rollback(store *s)
 		return;
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	/* revision ids read in the transaction may be gone and come back with
+	 * other texts */
+	if (s->tx == TX_WRITE)
+		cache_clear(&s->cache);
 	s->tx = TX_NONE;
 }
 
@@ -884,8 +1470,8 @@ void store_rev_list_free(store_rev_list *l)
 	l->n = 0;
 }
 
-/* Reads REV_COLS, and the body from column 9 when with_body. */
-static void read_rev(sqlite3_stmt *st, store_rev *r, int with_body)
+/* Reads REV_COLS; the body is read_body's. */
+static void read_rev(sqlite3_stmt *st, store_rev *r)
 {
 	r->id = sqlite3_column_int64(st, 0);
 	r->page = sqlite3_column_int64(st, 1);
@@ -898,16 +1484,324 @@ static void read_rev(sqlite3_stmt *st, store_rev *r, int with_body)
 	r->size = (size_t)sqlite3_column_int64(st, 8);
 	r->body = NULL;
 	r->body_len = 0;
-	if (with_body) {
-		const void *b = sqlite3_column_text(st, 9);
-		size_t n = (size_t)sqlite3_column_bytes(st, 9);
+}
+
+enum body_kind { BODY_FULL, BODY_SNAPSHOT, BODY_DELTA, BODY_BAD };
+
+static const char *const body_kinds[] = {"full", "snapshot", "delta"};
+
+static int body_kind(const unsigned char *name)
+{
+	int k;
+
+	for (k = 0; name && k < BODY_BAD; k++)
+		if (strcmp((const char *)name, body_kinds[k]) == 0)
+			return k;
+	return BODY_BAD;
+}
+
+/* One row of bodies, with a copy of its data and its revision's size. */
+typedef struct body_row {
+	int64_t rev;
+	int kind;
+	int64_t base; /* 0 for none */
+	unsigned char *data;
+	size_t len;
+	size_t size; /* revisions.size */
+} body_row;
+
+/* Reads the stored body of revision rev (b->data: caller frees).  1 found,
+ * 0 none, -1 error. */
+static int body_get(store *s, int64_t rev, body_row *b, err_info *e)
+{
+	sqlite3_stmt *st = prep(s, Q_BODY_GET, e);
+	int rc, r = 0;
+
+	memset(b, 0, sizeof *b);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, rev);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const void *d = sqlite3_column_blob(st, 2);
+		sqlite3_int64 size = sqlite3_column_int64(st, 3);
+
+		b->rev = rev;
+		b->kind = body_kind(sqlite3_column_text(st, 0));
+		b->base = sqlite3_column_int64(st, 1);
+		b->len = (size_t)sqlite3_column_bytes(st, 2);
+		b->data = xrealloc(NULL, b->len + 1);
+		if (b->len)
+			memcpy(b->data, d, b->len);
+		b->data[b->len] = '\0';
+		b->size = size < 0 ? (size_t)BODY_MAX + 1 : (size_t)size;
+		r = 1;
+	} else if (rc != SQLITE_DONE) {
+		r = fail(s, rc, "reading a revision", e);
+	}
+	release(st);
+	return r;
+}
+
+/* Starts a decode at a stored text (full or snapshot): the cache restarts
+ * with it.  Takes b->data over.  Its cache index, or -1 when damaged. */
+static long start_text(text_cache *c, inflater *f, body_row *b)
+{
+	lines l = {0};
+	char *t = NULL;
+	int ok = 0;
+
+	if (b->size <= BODY_MAX) {
+		t = xrealloc(NULL, b->size + 1);
+		if (b->kind == BODY_FULL && b->len == b->size) {
+			memcpy(t, b->data, b->len + 1);
+			ok = 1;
+		} else if (b->kind == BODY_SNAPSHOT) {
+			ok = inflate_exact(f, b->data, b->len, NULL, 0, t, b->size) == 0;
+		}
+	}
+	free(b->data);
+	b->data = NULL;
+	if (!ok) {
+		free(t);
+		return -1;
+	}
+	t[b->size] = '\0';
+	cache_clear(c);
+	cache_keep(c, t, b->size);
+	lines_split(&l, t, b->size);
+	return (long)cache_add(c, b->rev, &l);
+}
+
+/* The deltas from a revision up to a text the cache holds: chain[0] is
+ * the revision's own.  When no cached text is on the way, the stored text
+ * where the chain ends starts the cache afresh.  Returns the cache index of
+ * the text to start from; -1 with *r set (-1 error, -2 damaged). */
+static long chain_walk(store *s, int64_t rev, inflater *f, body_row **chain, size_t *n,
+                       int *started, int *r, err_info *e)
+{
+	text_cache *c = &s->cache;
+	size_t cap = 0;
+	int64_t id = rev;
+	long at;
+	body_row b;
+
+	*started = 0;
+	while ((at = cache_find(c, id)) < 0) {
+		int got = *n > CHAIN_MAX || id <= 0 ? 0 : body_get(s, id, &b, e);
+
+		*r = got < 0 ? -1 : -2;
+		if (got <= 0)
+			return -1;
+		if (b.kind != BODY_DELTA) {
+			*started = 1;
+			return start_text(c, f, &b);
+		}
+		*chain = grow(*chain, *n, &cap, sizeof **chain);
+		(*chain)[(*n)++] = b;
+		id = b.base;
+	}
+	return at;
+}
+
+/* Rebuilds revision rev's text (*out: caller frees; *len): from the nearest
+ * stored text at or above it, or a text the cache holds, one delta at a
+ * time, checking every size on the way.  A first read keeps only the text
+ * it was asked for (and the stored one); a read that starts from a cached
+ * text is one of a page's revisions read in turn, so it keeps every text on
+ * the way for the next ones (as long as CACHE_MAX allows).  0; -1 with e
+ * set on a database error; -2 with e set when the stored bodies are
+ * damaged. */
+static int body_decode(store *s, int64_t rev, char **out, size_t *len, err_info *e)
+{
+	text_cache *c = &s->cache;
+	body_row *chain = NULL;
+	lines local[2] = {{0}};
+	inflater f = {0};
+	size_t n = 0, litlen, i;
+	int r = -2, li = 0, started;
+	long at;
+
+	*out = NULL;
+	*len = 0;
+	if (c->mem > CACHE_MAX)
+		cache_clear(c);
+	if ((at = chain_walk(s, rev, &f, &chain, &n, &started, &r, e)) < 0)
+		goto done;
+	r = -2;
+	for (; n > 0; n--) {
+		body_row *k = &chain[n - 1];
+		lines *to = &local[!li];
+		char *lit;
+
+		to->n = to->bytes = 0;
+		if (delta_apply(&f, at >= 0 ? &c->v[at].text : &local[li], k->data, k->len, to,
+		                &lit, &litlen) ||
+		    to->bytes != k->size) {
+			free(lit);
+			goto done;
+		}
+		cache_keep(c, lit, litlen);
+		free(k->data);
+		li = !li;
+		if (started && n > 1) {
+			at = -1; /* local[li] */
+			continue;
+		}
+		if (at >= 0 && c->mem > CACHE_MAX)
+			cache_drop(c, (size_t)at);
+		at = (long)cache_add(c, k->rev, to);
+	}
+	*out = lines_join(&c->v[at].text);
+	*len = c->v[at].text.bytes;
+	r = 0;
+done:
+	for (i = 0; i < n; i++)
+		free(chain[i].data);
+	free(chain);
+	lines_free(&local[0]);
+	lines_free(&local[1]);
+	inflater_end(&f);
+	if (r == -2) {
+		cache_clear(c);
+		err_set(e, ERR_DB,
+		        "%s is damaged: a stored revision text cannot be read: run 'docday check'",
+		        s->path);
+	}
+	return r;
+}
+
+/* Loads the body of a row read with BODY_COLS (kind, data at 9 and 10). */
+static int read_body(store *s, sqlite3_stmt *st, store_rev *r, err_info *e)
+{
+	if (body_kind(sqlite3_column_text(st, 9)) == BODY_FULL) {
+		const void *b = sqlite3_column_text(st, 10);
+		size_t n = (size_t)sqlite3_column_bytes(st, 10);
 
 		r->body = xrealloc(NULL, n + 1);
 		if (n)
 			memcpy(r->body, b, n);
 		r->body[n] = '\0';
 		r->body_len = n;
+		return 0;
 	}
+	return body_decode(s, r->id, &r->body, &r->body_len, e) < 0 ? -1 : 0;
+}
+
+/* How often a revision of `size` bytes is a snapshot: SNAPSHOT_EVERY,
+ * halved until the chain's bytes fit CHAIN_BYTES.  A power of two, so that
+ * every SNAPSHOT_EVERY-th revision is a snapshot whatever the sizes. */
+static int64_t snapshot_every(size_t size)
+{
+	int64_t k = SNAPSHOT_EVERY;
+
+	while (k > 1 && (uint64_t)k * size > CHAIN_BYTES)
+		k /= 2;
+	return k;
+}
+
+/* Stores revision rev (number num, text old[0..olen)) compactly now that
+ * succ_id (text succ[0..slen)) follows it: a snapshot every
+ * snapshot_every(olen) revisions, the others as a delta, checked to rebuild
+ * the text before it replaces it (a snapshot when no delta can be made or it
+ * is larger). */
+static int body_compact(store *s, int64_t rev, int64_t num, const char *old, size_t olen,
+                        int64_t succ_id, const char *succ, size_t slen, err_info *e)
+{
+	buf d = BUF_INIT, z = BUF_INIT;
+	err_info ignored = {0};
+	sqlite3_stmt *st;
+	int kind = BODY_SNAPSHOT, r = -1;
+
+	if (num % snapshot_every(olen) != 0 &&
+	    delta_encode(old, olen, succ, slen, &d, &ignored) == 0 &&
+	    delta_check((const unsigned char *)d.ptr, d.len, old, olen, succ, slen))
+		kind = BODY_DELTA;
+	if (kind != BODY_DELTA || d.len > olen / 4) {
+		/* level 6: a big page's snapshot at 9 costs twice the time for
+		 * a percent or two */
+		if (deflate_to(&z, old, olen, NULL, 0, Z_DEFAULT_COMPRESSION, e))
+			goto out;
+		if (kind != BODY_DELTA || z.len < d.len) {
+			kind = BODY_SNAPSHOT;
+			buf_free(&d);
+			d = z;
+			z = (buf)BUF_INIT;
+		}
+	}
+	if (!(st = prep(s, Q_BODY_SET, e)))
+		goto out;
+	sqlite3_bind_int64(st, 1, rev);
+	bind_str(st, 2, body_kinds[kind]);
+	if (kind == BODY_DELTA)
+		sqlite3_bind_int64(st, 3, succ_id);
+	sqlite3_bind_blob64(st, 4, d.ptr ? d.ptr : "", d.len, SQLITE_STATIC);
+	r = run(s, st, "saving a revision", e);
+out:
+	buf_free(&d);
+	buf_free(&z);
+	return r;
+}
+
+/* The previous head `prev` (number num) is followed by rev (text
+ * body[0..len)): it changes from plain text to its compact form. */
+static int compact_prev_head(store *s, int64_t prev, int64_t num, int64_t rev,
+                             const char *body, size_t len, err_info *e)
+{
+	body_row b;
+	int r = body_get(s, prev, &b, e);
+
+	if (r == 1 && b.kind == BODY_FULL)
+		r = body_compact(s, prev, num, (const char *)b.data, b.len, rev, body, len, e);
+	free(b.data);
+	return r < 0 ? -1 : 0;
+}
+
+/* Migration 3, after its script: every revision but its page's head gets
+ * its compact form, newest first, each against its successor. */
+static int reencode_history(store *s, err_info *e)
+{
+	static const char what[] = "upgrading the schema to version 3";
+	sqlite3_stmt *st = NULL;
+	body_row b;
+	char *succ = NULL;
+	size_t slen = 0;
+	int64_t page = 0, succ_id = 0, succ_num = 0;
+	int rc, r = 0;
+
+	rc = sqlite3_prepare_v2(s->db,
+	                        "SELECT r.page, r.id, r.num, r.id IS p.head FROM revisions r"
+	                        " JOIN pages p ON p.id = r.page ORDER BY r.page, r.num DESC",
+	                        -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return fail(s, rc, what, e);
+	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t pg = sqlite3_column_int64(st, 0), id = sqlite3_column_int64(st, 1);
+		int64_t num = sqlite3_column_int64(st, 2);
+		int got = body_get(s, id, &b, e);
+
+		if (got < 0) {
+			r = -1;
+			break;
+		}
+		if (got && b.kind == BODY_FULL && succ && pg == page && succ_num == num + 1 &&
+		    !sqlite3_column_int(st, 3))
+			r = body_compact(s, id, num, (const char *)b.data, b.len, succ_id, succ,
+			                 slen, e);
+		free(succ);
+		succ = got && b.kind == BODY_FULL ? (char *)b.data : NULL;
+		if (!succ)
+			free(b.data);
+		slen = b.len;
+		succ_id = id;
+		succ_num = num;
+		page = pg;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = fail(s, rc, what, e);
+	sqlite3_finalize(st);
+	free(succ);
+	return r;
 }
 
 /* The current head of a page: *head (0 when none), *num, *title (caller
@@ -961,11 +1855,14 @@ static int set_head(store *s, int64_t page_id, int64_t rev, const char *title,
 	return page_stmt(s, Q_INDEX, page_id, e);
 }
 
+/* Inserts the revision row, and its body: inline before schema 3, as a
+ * 'full' row of bodies from then on. */
 static int insert_rev(store *s, int64_t page_id, int64_t num, int64_t parent,
                       const char *title, const char *body, size_t body_len,
                       const char *author, int64_t at_ms, const char *summary, err_info *e)
 {
-	sqlite3_stmt *st = prep(s, Q_REV_INSERT, e);
+	int inline_body = s->version < 3;
+	sqlite3_stmt *st = prep(s, inline_body ? Q_REV_INSERT_V2 : Q_REV_INSERT, e);
 	int rc;
 
 	if (!st)
@@ -979,8 +1876,23 @@ static int insert_rev(store *s, int64_t page_id, int64_t num, int64_t parent,
 	bind_str(st, 6, summary);
 	bind_str(st, 7, title);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)body_len);
-	rc = sqlite3_bind_text64(st, 9, body ? body : "", body ? body_len : 0,
-	                         SQLITE_STATIC, SQLITE_UTF8);
+	if (inline_body) {
+		rc = sqlite3_bind_text64(st, 9, body ? body : "", body ? body_len : 0,
+		                         SQLITE_STATIC, SQLITE_UTF8);
+		if (rc != SQLITE_OK) {
+			release(st);
+			return fail(s, rc, "saving a revision", e);
+		}
+	}
+	if (run(s, st, "saving a revision", e))
+		return -1;
+	if (inline_body)
+		return 0;
+	if (!(st = prep(s, Q_BODY_ADD, e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(s->db));
+	rc = sqlite3_bind_text64(st, 2, body ? body : "", body ? body_len : 0, SQLITE_STATIC,
+	                         SQLITE_UTF8);
 	if (rc != SQLITE_OK) {
 		release(st);
 		return fail(s, rc, "saving a revision", e);
@@ -1013,9 +1925,12 @@ int store_rev_add(store *s, int64_t page_id, const char *title, const char *body
 		title = old_title;
 	r = insert_rev(s, page_id, head_num + 1, head, title, body, body_len, author,
 	               at_ms, summary, e);
-	rev = sqlite3_last_insert_rowid(s->db);
+	rev = sqlite3_last_insert_rowid(s->db); /* its bodies row has the same rowid */
+	/* the index drops the old head's text before that text is compacted */
 	if (r == 0)
 		r = set_head(s, page_id, rev, title, e);
+	if (r == 0 && head && s->version >= 3)
+		r = compact_prev_head(s, head, head_num, rev, body ? body : "", body_len, e);
 	free(old_title);
 	if (r)
 		return -1;
@@ -1039,8 +1954,10 @@ int store_rev_get(store *s, int64_t page_id, int64_t num, store_rev *out, err_in
 		sqlite3_bind_int64(st, 2, num);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		read_rev(st, out, 1);
-		r = 1;
+		read_rev(st, out);
+		r = read_body(s, st, out, e) == 0 ? 1 : -1;
+		if (r < 0)
+			store_rev_clear(out);
 	} else if (rc != SQLITE_DONE) {
 		r = fail(s, rc, "reading a revision", e);
 	}
@@ -1056,7 +1973,12 @@ static int rev_rows(store *s, sqlite3_stmt *st, int with_body, store_rev_list *o
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		out->v = grow(out->v, out->n, &cap, sizeof *out->v);
-		read_rev(st, &out->v[out->n++], with_body);
+		read_rev(st, &out->v[out->n++]);
+		if (with_body && read_body(s, st, &out->v[out->n - 1], e)) {
+			release(st);
+			store_rev_list_free(out);
+			return -1;
+		}
 	}
 	if (rc != SQLITE_DONE) {
 		fail(s, rc, "listing revisions", e);
@@ -1339,9 +2261,23 @@ static const char *const checks[] = {
 	" LEFT JOIN revisions q ON q.id = r.parent"
 	" WHERE CASE WHEN r.num = 1 THEN r.parent IS NOT NULL"
 	" ELSE q.id IS NULL OR q.page != r.page OR q.num != r.num - 1 END",
+	"SELECT printf('page %s: revision %d has no stored text', p.slug, r.num)"
+	" FROM revisions r JOIN pages p ON p.id = r.page"
+	" LEFT JOIN bodies b ON b.rev = r.id WHERE b.rev IS NULL",
 	"SELECT printf('page %s: revision %d records %d bytes but holds %d', p.slug,"
-	" r.num, r.size, length(CAST(r.body AS BLOB))) FROM revisions r"
-	" JOIN pages p ON p.id = r.page WHERE r.size != length(CAST(r.body AS BLOB))",
+	" r.num, r.size, length(CAST(b.data AS BLOB))) FROM revisions r"
+	" JOIN pages p ON p.id = r.page JOIN bodies b ON b.rev = r.id"
+	" WHERE b.kind = 'full' AND r.size != length(CAST(b.data AS BLOB))",
+	/* the search index reads the head's text as it is stored */
+	"SELECT printf('page %s: its head revision %d is not stored as plain text',"
+	" p.slug, h.num) FROM pages p JOIN revisions h ON h.id = p.head"
+	" JOIN bodies b ON b.rev = h.id WHERE b.kind != 'full' OR typeof(b.data) != 'text'",
+	/* a later revision of the same page: so a chain always ends */
+	"SELECT printf('page %s: revision %d is a delta against revision id %d, which is"
+	" not a later revision of the page', p.slug, r.num, b.base) FROM bodies b"
+	" JOIN revisions r ON r.id = b.rev JOIN pages p ON p.id = r.page"
+	" LEFT JOIN revisions q ON q.id = b.base WHERE b.kind = 'delta'"
+	" AND (q.id IS NULL OR q.page != r.page OR q.num <= r.num)",
 	"SELECT printf('page %s: its title differs from its head revision''s', p.slug)"
 	" FROM pages p JOIN revisions h ON h.id = p.head WHERE p.title != h.title",
 };
@@ -1383,6 +2319,55 @@ static int check_lines(store *s, const char *sql, const char *prefix, buf *repor
 	return n;
 }
 
+/* Rebuilds every revision that is stored as a snapshot or a delta and
+ * checks it against its recorded size (body_decode checks each size on
+ * the way).  Slow on a big wiki, which is fine for a check; each page is
+ * read newest first, so each revision costs one delta from the cache. */
+static int check_bodies(store *s, buf *report, err_info *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, n = 0;
+
+	rc = sqlite3_prepare_v2(s->db,
+	                        "SELECT p.slug, r.id, r.num, r.size FROM revisions r"
+	                        " JOIN pages p ON p.id = r.page JOIN bodies b ON b.rev = r.id"
+	                        " WHERE b.kind != 'full' ORDER BY r.page, r.num DESC",
+	                        -1, &st, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		err_info why = {0};
+		char *t = NULL;
+		size_t len;
+		int r = body_decode(s, sqlite3_column_int64(st, 1), &t, &len, &why);
+
+		free(t);
+		if (r == -1) {
+			err_set(e, why.code, "%s", why.msg);
+			sqlite3_finalize(st);
+			return -1;
+		}
+		if (r == -2) {
+			buf_printf(report,
+			           "page %s: revision %lld cannot be rebuilt from its stored"
+			           " delta or snapshot as its %lld recorded bytes\n",
+			           (const char *)sqlite3_column_text(st, 0),
+			           (long long)sqlite3_column_int64(st, 2),
+			           (long long)sqlite3_column_int64(st, 3));
+			n++;
+		}
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_DONE) {
+		if (damaged(rc)) {
+			buf_printf(report, "the file is damaged: %s\n", sqlite3_errmsg(s->db));
+			n++;
+		} else {
+			n = fail(s, rc, "checking", e);
+		}
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
 /* FTS5 compares its index with the page_text view only when asked with a
  * rank of 1.  The command is an INSERT, so it needs a writable handle. */
 static int check_fts(store *s, buf *report, err_info *e)
@@ -1413,6 +2398,10 @@ int store_check(store *s, char **report, err_info *e)
 	for (i = 0; n >= 0 && i < sizeof checks / sizeof checks[0]; i++) {
 		total += n;
 		n = check_lines(s, checks[i], "", &b, e);
+	}
+	if (n >= 0) {
+		total += n;
+		n = check_bodies(s, &b, e);
 	}
 	if (n >= 0) {
 		total += n;

@@ -25,7 +25,14 @@
 typedef struct store store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
+
+/* Old revisions are stored as reverse deltas, except every
+ * STORE_SNAPSHOT_EVERY-th revision of a page (by number), which is stored
+ * whole (deflated), and more often for big pages: reading any revision
+ * applies at most STORE_SNAPSHOT_EVERY - 1 deltas.  The head is always
+ * plain text. */
+#define STORE_SNAPSHOT_EVERY 256
 
 enum store_open_flags {
 	STORE_CREATE = 1,   /* create the file when missing */
@@ -47,7 +54,8 @@ enum store_open_flags {
 store *store_open(const char *path, int flags, int *created, err_info *e);
 
 /* Like store_open but migrates only up to `version` (tests use it to make
- * old databases). */
+ * old databases).  Below version 3, store_rev_add writes the body inline as
+ * those versions did; reading bodies needs the current schema. */
 store *store_open_version(const char *path, int flags, int version, int *created,
                           err_info *e);
 
@@ -62,7 +70,8 @@ void store_set_busy_timeout(store *s, int ms);
 
 /* Transactions.  store_begin_write is BEGIN IMMEDIATE: it waits up to the
  * busy timeout for other writers, then fails with ERR_DB "the database is
- * locked by another process". */
+ * locked by another process".  It loads libgit2 first (store_rev_add
+ * needs it, and its start-up is too slow to run under the lock). */
 int store_begin_write(store *s, err_info *e);
 int store_begin_read(store *s, err_info *e);
 int store_commit(store *s, err_info *e);
@@ -130,14 +139,18 @@ void store_rev_clear(store_rev *r);
 
 /* Inserts a revision of page `page_id` (inside a write transaction) as the
  * child of the current head, makes it the head, sets the page title, and
- * refreshes the search index.  Its number is head_num + 1.  Stores *id and
- * *num when not NULL. */
+ * refreshes the search index.  The previous head's text is re-encoded, in
+ * the same transaction, as a delta against this one or as a snapshot.  Its
+ * number is head_num + 1.  Stores *id and *num when not NULL. */
 int store_rev_add(store *s, int64_t page_id, const char *title, const char *body,
                   size_t body_len, const char *author, int64_t at_ms,
                   const char *summary, int64_t *id, int64_t *num, err_info *e);
 
-/* Loads revision `num` of a page (num 0 = head), with its body.
- * 1 found, 0 not found, -1 error. */
+/* Loads revision `num` of a page (num 0 = head), with its body, rebuilt
+ * from its delta chain when it is not the head (the handle keeps recently
+ * rebuilt texts, so reading a page's revisions in turn costs one delta
+ * each).  1 found, 0 not found, -1 error (ERR_DB, also when the stored
+ * body is damaged). */
 int store_rev_get(store *s, int64_t page_id, int64_t num, store_rev *out, err_info *e);
 
 typedef struct store_rev_list {
@@ -274,7 +287,10 @@ int store_data_version(store *s, int64_t *v, err_info *e);
 
 /* Runs PRAGMA integrity_check, foreign_key_check, the FTS5 integrity check
  * and the structural checks (every page's head exists and belongs to it,
- * every page has a revision, revision numbers are 1..n).  Each problem is
+ * every page has a revision, revision numbers are 1..n, every head is
+ * stored as plain text, every delta is against a later revision of its
+ * page, and every revision's body is rebuilt and has its recorded size:
+ * slow on a big wiki).  Each problem is
  * one line appended to *report (caller frees, NULL when clean).  Returns
  * the number of problems, or -1 when the checks could not run. */
 int store_check(store *s, char **report, err_info *e);

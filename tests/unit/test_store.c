@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "store.h"
 #include "tap.h"
 
@@ -281,8 +282,10 @@ static void test_migration(void)
 
 	created = -1;
 	s = store_open(P("v1.db"), 0, &created, &e);
-	OK(s && store_schema_version(s) == 2 && created == 0, "v1 -> v2: upgraded");
-	OK(raw_int(P("v1.db"), "PRAGMA user_version") == 2, "v1 -> v2: user_version 2");
+	OK(s && store_schema_version(s) == STORE_SCHEMA_VERSION && created == 0,
+	   "v1 -> v2: upgraded (to the current schema)");
+	OK(raw_int(P("v1.db"), "PRAGMA user_version") == STORE_SCHEMA_VERSION,
+	   "v1 -> v2: user_version is the current one");
 	OK(raw_int(P("v1.db"), "SELECT count(*) FROM sqlite_master"
 	                       " WHERE name IN ('drafts', 'presence')") == 2,
 	   "v1 -> v2: drafts and presence exist");
@@ -655,8 +658,9 @@ static void test_deleted(store *s, const char *path)
 	OK(check_count(s, &report) == 0, "check: clean after a proper delete");
 	free(report);
 	raw_exec(path,
-	         "INSERT INTO fts(rowid, title, body) SELECT p.id, r.title, r.body"
-	         " FROM pages p JOIN revisions r ON r.id = p.head WHERE p.slug = 'zebra';"
+	         "INSERT INTO fts(rowid, title, body) SELECT p.id, r.title, b.data"
+	         " FROM pages p JOIN revisions r ON r.id = p.head"
+	         " JOIN bodies b ON b.rev = r.id WHERE p.slug = 'zebra';"
 	         " UPDATE pages SET deleted = 0 WHERE slug = 'zebra'");
 }
 
@@ -686,8 +690,9 @@ static void test_check(void)
 
 	/* a revision whose number leaves a gap */
 	raw_exec(path,
-	         "INSERT INTO revisions(page, num, parent, author, at_ms, title, size,"
-	         " body) VALUES(2, 5, NULL, 'mallory', 9, 'Two', 1, 'x')");
+	         "INSERT INTO revisions(page, num, parent, author, at_ms, title, size)"
+	         " VALUES(2, 5, NULL, 'mallory', 9, 'Two', 1);"
+	         " INSERT INTO bodies(rev, kind, data) VALUES(last_insert_rowid(), 'full', 'x')");
 	OK(check_count(s, &report) >= 3 && contains(report, "not 1..2") &&
 	           contains(report, "latest is 5") && contains(report, "does not follow"),
 	   "check: finds numbering, head and parent damage");
@@ -769,6 +774,487 @@ static void test_busy(const char *path, store *s)
 	store_set_busy_timeout(s, 5000);
 }
 
+/* --- revision storage: deltas and snapshots ----------------------------- */
+
+/* A small deterministic generator, so a failure can be replayed. */
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+
+static unsigned rnd(unsigned n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (unsigned)(rng_state % n);
+}
+
+/* A random line: words of several scripts, with its ending. */
+static void random_line(buf *b)
+{
+	static const char *const words[] = {
+		"the", "wiki", "stores", "every", "revision", "café", "naïve", "日本語",
+		"テキスト", "한국어", "🙂", "Ελληνικά", "`code`", "**bold**", "[[link]]",
+		"-", "#", "", "\t", "façade", "x"};
+	unsigned i, n = rnd(12);
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_putc(b, ' ');
+		buf_puts(b, words[rnd(sizeof words / sizeof words[0])]);
+	}
+	buf_puts(b, rnd(8) == 0 ? "\r\n" : "\n");
+}
+
+/* The text as lines, edited in place: inserts, deletes, changes, now and
+ * then a rewrite or an empty text. */
+typedef struct doc {
+	char **line; /* each with its ending */
+	size_t n;
+} doc;
+
+static void doc_insert(doc *d, size_t at)
+{
+	buf b = BUF_INIT;
+
+	random_line(&b);
+	d->line = realloc(d->line, (d->n + 1) * sizeof *d->line);
+	memmove(d->line + at + 1, d->line + at, (d->n - at) * sizeof *d->line);
+	d->line[at] = buf_detach(&b);
+	d->n++;
+}
+
+static void doc_delete(doc *d, size_t at)
+{
+	free(d->line[at]);
+	memmove(d->line + at, d->line + at + 1, (d->n - at - 1) * sizeof *d->line);
+	d->n--;
+}
+
+static void doc_clear(doc *d)
+{
+	while (d->n)
+		doc_delete(d, d->n - 1);
+}
+
+static void doc_edit(doc *d)
+{
+	unsigned k, edits = 1 + rnd(4);
+
+	for (k = 0; k < edits; k++) {
+		unsigned what = rnd(100);
+
+		if (what < 2) {
+			doc_clear(d);
+			for (unsigned i = rnd(40); i > 0; i--)
+				doc_insert(d, d->n);
+		} else if (what < 3) {
+			doc_clear(d);
+		} else if (what < 40 || d->n == 0) {
+			for (unsigned i = 1 + rnd(3); i > 0; i--)
+				doc_insert(d, d->n ? rnd((unsigned)d->n + 1) : 0);
+		} else if (what < 65) {
+			size_t at = rnd((unsigned)d->n);
+
+			for (unsigned i = 1 + rnd(3); i > 0 && at < d->n; i--)
+				doc_delete(d, at);
+		} else {
+			size_t at = rnd((unsigned)d->n);
+
+			doc_delete(d, at);
+			doc_insert(d, at);
+		}
+	}
+}
+
+/* The document as text; without its final line break now and then. */
+static char *doc_text(const doc *d, size_t *len)
+{
+	buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		buf_puts(&b, d->line[i]);
+	if (b.len && rnd(5) == 0)
+		buf_truncate(&b, b.len - 1); /* may leave a lone '\r' at the end */
+	*len = b.len;
+	return buf_detach(&b);
+}
+
+/* Revision num of a page read back equals want[0..len). */
+static int same_rev(store *s, int64_t page, int64_t num, const char *want, size_t len)
+{
+	err_info e = {0};
+	store_rev r = {0};
+	int ok = store_rev_get(s, page, num, &r, &e) == 1 && r.body_len == len &&
+	         r.size == len && memcmp(r.body, want, len) == 0 && r.body[len] == '\0';
+
+	if (!ok)
+		printf("# revision %lld: %s\n", (long long)num, e.msg);
+	store_rev_clear(&r);
+	return ok;
+}
+
+/* The longest chain of deltas in the file, from any revision to a stored
+ * text. */
+static int64_t longest_chain(const char *path)
+{
+	return raw_int(path, "WITH RECURSIVE walk(cur, hops) AS ("
+	                     " SELECT rev, 0 FROM bodies UNION ALL"
+	                     " SELECT b.base, w.hops + 1 FROM walk w"
+	                     " JOIN bodies b ON b.rev = w.cur WHERE b.kind = 'delta')"
+	                     " SELECT max(hops) FROM walk");
+}
+
+/* Revisions whose number is a multiple of STORE_SNAPSHOT_EVERY, and those
+ * of them that are not snapshots (the head excepted). */
+static int64_t snapshots_due(const char *path)
+{
+	char sql[200];
+
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM revisions r JOIN pages p ON p.id = r.page"
+	         " WHERE r.num %% %d = 0 AND r.id != p.head",
+	         STORE_SNAPSHOT_EVERY);
+	return raw_int(path, sql);
+}
+
+static int64_t snapshots_missing(const char *path)
+{
+	char sql[300];
+
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM revisions r JOIN pages p ON p.id = r.page"
+	         " JOIN bodies b ON b.rev = r.id"
+	         " WHERE r.num %% %d = 0 AND r.id != p.head AND b.kind != 'snapshot'",
+	         STORE_SNAPSHOT_EVERY);
+	return raw_int(path, sql);
+}
+
+#define EDITS 300
+
+/* Saves EDITS random versions of a page; texts[i] is revision i + 1. */
+static int64_t save_history(store *s, const char *slug, char **texts, size_t *lens)
+{
+	doc d = {0};
+	int64_t page = 0;
+	int i, bad = 0;
+
+	for (i = 0; i < 30; i++)
+		doc_insert(&d, d.n);
+	for (i = 0; i < EDITS; i++) {
+		if (i)
+			doc_edit(&d);
+		texts[i] = doc_text(&d, &lens[i]);
+		if (i == 0)
+			page = add_page(s, slug, slug, texts[0], 1);
+		else if (add_rev(s, page, NULL, texts[i], "bob", i + 1, NULL, NULL))
+			bad++;
+	}
+	doc_clear(&d);
+	free(d.line);
+	return bad ? 0 : page;
+}
+
+static void test_rev_storage(void)
+{
+	char *texts[EDITS], *report = NULL;
+	size_t lens[EDITS];
+	int64_t page, raw = 0, stored = 0;
+	store *s = open_new("history.db");
+	const char *path = P("history.db");
+	int i, bad = 0;
+
+	page = s ? save_history(s, "h", texts, lens) : 0;
+	OK(page > 0, "history: 300 random edits saved");
+	if (!page)
+		return;
+	for (i = 0; i < EDITS; i++)
+		bad += !same_rev(s, page, i + 1, texts[i], lens[i]);
+	OK(bad == 0, "history: every revision reads back byte for byte (oldest first)");
+	store_close(s);
+
+	/* a new handle has no rebuilt texts: each read starts from the stored
+	 * form, newest first, then in a scattered order */
+	s = store_open(path, 0, NULL, NULL);
+	for (bad = 0, i = EDITS; i-- > 0;)
+		bad += !same_rev(s, page, i + 1, texts[i], lens[i]);
+	OK(bad == 0, "history: every revision reads back (newest first)");
+	store_close(s);
+	s = store_open(path, 0, NULL, NULL);
+	for (bad = 0, i = 0; i < EDITS; i++) {
+		int k = (i * 7919) % EDITS;
+
+		bad += !same_rev(s, page, k + 1, texts[k], lens[k]);
+	}
+	OK(bad == 0, "history: every revision reads back (scattered order)");
+	OK(same_rev(s, page, 0, texts[EDITS - 1], lens[EDITS - 1]), "history: the head");
+
+	OK(longest_chain(path) <= STORE_SNAPSHOT_EVERY - 1,
+	   "history: no chain of deltas longer than STORE_SNAPSHOT_EVERY - 1");
+	printf("# longest chain %lld deltas\n", (long long)longest_chain(path));
+	OK(raw_int(path, "SELECT count(*) FROM bodies b JOIN pages p ON p.head = b.rev"
+	                 " WHERE b.kind = 'full' AND typeof(b.data) = 'text'") == 1 &&
+	           raw_int(path, "SELECT count(*) FROM bodies WHERE kind = 'full'") == 1,
+	   "history: the head, and only the head, is plain text");
+	OK(snapshots_due(path) == EDITS / STORE_SNAPSHOT_EVERY &&
+	           snapshots_missing(path) == 0,
+	   "history: every STORE_SNAPSHOT_EVERY-th revision is a snapshot");
+	OK(raw_int(path, "SELECT count(*) FROM bodies b JOIN revisions r ON r.id = b.rev"
+	                 " JOIN revisions q ON q.id = b.base WHERE b.kind = 'delta'"
+	                 " AND (q.page != r.page OR q.num != r.num + 1)") == 0,
+	   "history: each delta is against its successor");
+	for (i = 0; i < EDITS; i++)
+		raw += (int64_t)lens[i];
+	stored = raw_int(path, "SELECT sum(length(CAST(data AS BLOB))) FROM bodies");
+	printf("# %d revisions, %lld bytes of text stored in %lld bytes\n", EDITS,
+	       (long long)raw, (long long)stored);
+	OK(stored > 0 && stored * 5 < raw, "history: stored in under a fifth of the text");
+	OK(check_count(s, &report) == 0 && report == NULL,
+	   "history: check is clean (every body rebuilt, search index)");
+	free(report);
+	store_close(s);
+	for (i = 0; i < EDITS; i++)
+		free(texts[i]);
+}
+
+/* Small edits only: the chains grow to their longest, STORE_SNAPSHOT_EVERY
+ * - 1 deltas; a big page gets snapshots more often. */
+static void test_rev_chains(void)
+{
+	enum { N = STORE_SNAPSHOT_EVERY + 40, BIG = 70 };
+	char **texts = calloc(N, sizeof *texts);
+	char *report = NULL;
+	size_t *lens = calloc(N, sizeof *lens);
+	const char *path = P("chains.db");
+	store *s = open_new("chains.db");
+	doc d = {0};
+	int64_t page = 0, big = 0, num;
+	int i, bad = 0;
+	struct timespec t0, t1;
+
+	for (i = 0; i < 40; i++)
+		doc_insert(&d, d.n);
+	for (i = 0; s && i < N; i++) {
+		size_t at = rnd((unsigned)d.n);
+
+		doc_delete(&d, at);
+		doc_insert(&d, at);
+		texts[i] = doc_text(&d, &lens[i]);
+		if (i == 0)
+			page = add_page(s, "chain", "Chain", texts[0], 1);
+		else
+			bad += add_rev(s, page, NULL, texts[i], "bob", i + 1, NULL, NULL) != 0;
+	}
+	OK(page && bad == 0, "chains: small edits saved");
+	OK(longest_chain(path) == STORE_SNAPSHOT_EVERY - 1,
+	   "chains: the longest chain is STORE_SNAPSHOT_EVERY - 1 deltas");
+	store_close(s);
+	s = store_open(path, 0, NULL, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	OK(same_rev(s, page, 1, texts[0], lens[0]), "chains: revision 1 reads back");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("# revision 1 through %d deltas: %.2f ms\n", STORE_SNAPSHOT_EVERY - 1,
+	       (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+	               (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	for (bad = 0, i = 1; i < N; i++)
+		bad += !same_rev(s, page, i + 1, texts[i], lens[i]);
+	OK(bad == 0, "chains: the others read back after it (from the cache)");
+	for (i = 0; i < N; i++)
+		free(texts[i]);
+
+	/* about 600 KB: a snapshot every 64 revisions (64 x 600 KB <= 64 MiB,
+	 * twice that is more) */
+	while (d.n < 20000)
+		doc_insert(&d, d.n);
+	for (i = 0; i < BIG; i++) {
+		if (i)
+			doc_edit(&d);
+		while (d.n < 19000)
+			doc_insert(&d, d.n);
+		texts[i] = doc_text(&d, &lens[i]);
+		if (i == 0)
+			big = add_page(s, "big", "Big", texts[0], 1);
+		else
+			bad += add_rev(s, big, NULL, texts[i], "bob", i + 1, NULL, NULL) != 0;
+	}
+	OK(big && bad == 0 && lens[BIG - 1] > 600000 && lens[0] < 1000000,
+	   "big page: 70 edits saved");
+	printf("# big page: %zu bytes\n", lens[BIG - 1]);
+	OK(raw_int(path, "SELECT b.kind = 'snapshot' FROM bodies b JOIN revisions r"
+	                 " ON r.id = b.rev WHERE r.page = 2 AND r.num = 64") == 1 &&
+	           raw_int(path, "WITH RECURSIVE walk(cur, hops) AS ("
+	                         " SELECT b.rev, 0 FROM bodies b JOIN revisions r ON r.id = b.rev"
+	                         " WHERE r.page = 2 UNION ALL"
+	                         " SELECT b.base, w.hops + 1 FROM walk w"
+	                         " JOIN bodies b ON b.rev = w.cur WHERE b.kind = 'delta')"
+	                         " SELECT max(hops) FROM walk") < 64,
+	   "big page: a snapshot every 64 revisions at most");
+	for (bad = 0, num = BIG; num >= 1; num--)
+		bad += !same_rev(s, big, num, texts[num - 1], lens[num - 1]);
+	OK(bad == 0, "big page: every revision reads back");
+	OK(check_count(s, &report) == 0, "chains: check is clean");
+	free(report);
+	store_close(s);
+	for (i = 0; i < BIG; i++)
+		free(texts[i]);
+	free(texts);
+	free(lens);
+	doc_clear(&d);
+	free(d.line);
+}
+
+/* Pairs of texts that a line delta could get wrong: line endings, the last
+ * line, empty texts. */
+static void test_rev_edges(void)
+{
+	static const char *const t[] = {
+		"", "a", "a\n", "a\r\n", "a\r", "\n", "\n\n\n", "\r\n\r\n", "a\nb", "a\nb\n",
+		"a\r\nb\r\n", "b\na\n", "a\n\nb\n", "x\ny\nz", "x\ny\nz\n", "",
+		"日本語\nテキスト\n", "日本語\nテキスト", "🙂\r\n🙂", "a\n", "\ta \n b\n",
+		"a\nb\nc\nd\ne\nf\n", "a\nc\ne\n", "a\nb\nc\nd\ne\nf", "f\ne\nd\nc\nb\na\n",
+		"no newline at all, and then some more text without one", "", "\r", "\r\r\n",
+		"z\n"};
+	const size_t n = sizeof t / sizeof t[0];
+	char *report = NULL;
+	store *s = open_new("edges.db");
+	int64_t page, num;
+	size_t i;
+	int bad = 0;
+
+	page = s ? add_page(s, "edges", "Edges", t[0], 1) : 0;
+	for (i = 1; page && i < n; i++)
+		bad += add_rev(s, page, NULL, t[i], "eve", (int64_t)i + 1, NULL, NULL) != 0;
+	OK(page && bad == 0, "edges: every pair saved");
+	store_close(s);
+	s = store_open(P("edges.db"), 0, NULL, NULL);
+	for (bad = 0, num = (int64_t)n; num >= 1; num--)
+		bad += !same_rev(s, page, num, t[num - 1], strlen(t[num - 1]));
+	OK(bad == 0, "edges: line endings, last lines and empty texts read back exactly");
+	OK(raw_int(P("edges.db"), "SELECT count(*) FROM bodies WHERE kind = 'delta'") > 0,
+	   "edges: stored as deltas");
+	OK(check_count(s, &report) == 0, "edges: check is clean");
+	free(report);
+	store_close(s);
+}
+
+/* A v2 file (bodies inline) upgraded: the same texts, now compact. */
+static void test_migration_v2(void)
+{
+	char *texts[EDITS], *report = NULL;
+	size_t lens[EDITS];
+	err_info e = {0};
+	store_hit_list h = {0};
+	const char *path = P("v2.db");
+	store *s = store_open_version(path, STORE_CREATE, 2, NULL, &e);
+	int64_t page, other;
+	int i, bad = 0;
+
+	OK(s && store_schema_version(s) == 2, "v2: made at schema 2");
+	page = s ? save_history(s, "h", texts, lens) : 0;
+	other = s ? add_page(s, "other", "Other", "one page, one revision\n", 9) : 0;
+	store_close(s);
+	OK(page && other, "v2: a page with 300 revisions and one with one");
+	if (!page || !other)
+		return;
+	OK(raw_int(path, "SELECT count(*) FROM pragma_table_info('revisions')"
+	                 " WHERE name = 'body'") == 1,
+	   "v2: bodies are inline");
+
+	s = store_open(path, 0, NULL, &e);
+	OK(s && store_schema_version(s) == STORE_SCHEMA_VERSION, "v2 -> v3: upgraded");
+	if (!s) {
+		printf("# %s\n", e.msg);
+		return;
+	}
+	OK(raw_int(path, "PRAGMA user_version") == 3, "v2 -> v3: user_version 3");
+	OK(raw_int(path, "SELECT count(*) FROM pragma_table_info('revisions')"
+	                 " WHERE name = 'body'") == 0,
+	   "v2 -> v3: revisions hold no bodies");
+	OK(raw_int(path, "SELECT count(*) FROM bodies") == EDITS + 1,
+	   "v2 -> v3: one body per revision");
+	OK(raw_int(path, "SELECT count(*) FROM bodies WHERE kind = 'full'") == 2,
+	   "v2 -> v3: the two heads are plain text");
+	OK(snapshots_due(path) == EDITS / STORE_SNAPSHOT_EVERY &&
+	           snapshots_missing(path) == 0 &&
+	           raw_int(path, "SELECT count(*) FROM bodies WHERE kind = 'delta'") > 200 &&
+	           longest_chain(path) <= STORE_SNAPSHOT_EVERY - 1,
+	   "v2 -> v3: the others are snapshots and deltas, chains as short as new ones");
+	for (i = 0; i < EDITS; i++)
+		bad += !same_rev(s, page, i + 1, texts[i], lens[i]);
+	OK(bad == 0, "v2 -> v3: every revision reads back byte for byte");
+	OK(store_search(s, "revision", "", "", 10, &h, &e) == 0 && h.n >= 1,
+	   "v2 -> v3: search still finds the heads");
+	store_hit_list_free(&h);
+	OK(check_count(s, &report) == 0 && report == NULL,
+	   "v2 -> v3: check is clean (bodies and search index)");
+	free(report);
+	OK(add_rev(s, other, NULL, "one page, two revisions\n", "bob", 10, NULL, NULL) == 0 &&
+	           same_rev(s, other, 1, "one page, one revision\n", 23) &&
+	           same_rev(s, other, 2, "one page, two revisions\n", 24),
+	   "v2 -> v3: saving goes on");
+	store_close(s);
+	for (i = 0; i < EDITS; i++)
+		free(texts[i]);
+}
+
+/* A damaged delta is found by check and refused by reads, with a message. */
+static void test_damaged_body(void)
+{
+	err_info e = {0};
+	store_rev r = {0};
+	char *report = NULL;
+	const char *path = P("damage.db");
+	store *s = open_new("damage.db");
+	int64_t page = s ? add_page(s, "d", "D", "one\ntwo\nthree\n", 1) : 0;
+
+	add_rev(s, page, NULL, "one\n2\nthree\n", "bob", 2, NULL, NULL);
+	add_rev(s, page, NULL, "one\n2\n3\n", "bob", 3, NULL, NULL);
+	OK(check_count(s, &report) == 0, "damage: clean before");
+	free(report);
+	store_close(s);
+	raw_exec(path, "UPDATE bodies SET data = x'0102' WHERE rev ="
+	               " (SELECT id FROM revisions WHERE num = 2)");
+	s = store_open(path, 0, NULL, NULL);
+	OK(store_rev_get(s, page, 1, &r, &e) == -1 && e.code == ERR_DB &&
+	           contains(e.msg, "damaged"),
+	   "damage: reading through a damaged delta fails with ERR_DB");
+	OK(store_rev_get(s, page, 3, &r, &e) == 1, "damage: the head still reads");
+	store_rev_clear(&r);
+	OK(check_count(s, &report) == 2 && contains(report, "revision 1 cannot be rebuilt") &&
+	           contains(report, "revision 2 cannot be rebuilt"),
+	   "damage: check names both revisions that depend on it");
+	free(report);
+	store_close(s);
+	raw_exec(path, "UPDATE bodies SET kind = 'snapshot', data = x'00'"
+	               " WHERE rev = (SELECT head FROM pages)");
+	s = store_open(path, 0, NULL, NULL);
+	OK(check_count(s, &report) > 0 && contains(report, "not stored as plain text"),
+	   "damage: check finds a head that is not plain text");
+	free(report);
+	store_close(s);
+}
+
+/* Texts rebuilt inside a transaction that is rolled back do not outlive
+ * it: the revision id comes back with another text. */
+static void test_rev_rollback(void)
+{
+	err_info e = {0};
+	store *s = open_new("rollback.db");
+	int64_t page = s ? add_page(s, "r", "R", "a\nb\n", 1) : 0, id1 = 0, id2 = 0;
+
+	add_rev(s, page, NULL, "a\nB\n", "bob", 2, NULL, NULL);
+	store_begin_write(s, &e);
+	store_rev_add(s, page, NULL, "x\n", 2, "bob", 3, "", &id1, NULL, &e);
+	store_rev_add(s, page, NULL, "y\n", 2, "bob", 4, "", NULL, NULL, &e);
+	OK(same_rev(s, page, 3, "x\n", 2), "rollback: a revision read inside the transaction");
+	store_rollback(s);
+	add_rev(s, page, NULL, "z\n", "bob", 5, &id2, NULL);
+	add_rev(s, page, NULL, "w\n", "bob", 6, NULL, NULL);
+	OK(id1 == id2 && same_rev(s, page, 3, "z\n", 2),
+	   "rollback: the same revision id later reads as its new text");
+	OK(same_rev(s, page, 1, "a\nb\n", 4), "rollback: older revisions unchanged");
+	store_close(s);
+}
+
 static void test_many(void)
 {
 	err_info e = {0};
@@ -839,6 +1325,12 @@ int main(void)
 		store_close(s);
 	}
 	test_check();
+	test_rev_storage();
+	test_rev_edges();
+	test_rev_chains();
+	test_migration_v2();
+	test_damaged_body();
+	test_rev_rollback();
 	test_many();
 
 	rm_tree(tmpdir);
