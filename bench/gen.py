@@ -12,6 +12,14 @@
     gen.py bigpage FILE [--size 20000] [--seed S]
         one page of about SIZE bytes (title "# Big Page"), links into a
         10,000-page corpus.
+    gen.py bigdoc FILE [--size 2000000] [--count 10000] [--cjk] [--seed S]
+        one long document of about SIZE bytes, a handbook: a table of
+        contents, chapters and sections, long paragraphs, nested (and loose)
+        lists, task lists, aligned tables, fenced and indented code, block
+        quotes, rules, every kind of link (URLs, autolinks, wiki links into a
+        COUNT-page corpus, relative .md links, anchors), some CJK sentences
+        and emoji (ZWJ sequences, flags, skin tones).  With --cjk most of the
+        prose, the headings and many table cells are CJK, with more emoji.
     gen.py edits FILE N [--seed S]
         N successive revisions of the page FILE: FILE.1 ... FILE.N, each the
         previous one with a few small edits (a sentence reworded, a paragraph
