@@ -1310,16 +1310,6 @@ static int cmd_export(struct cli_ctx *c, int argc, char **argv)
 
 /* --- show and view ------------------------------------------------------- */
 
-static int exists_cb(void *ctx, const char *slug)
-{
-	store_page p = {0};
-	int r = store_page_get(wiki_store(ctx), slug, &p, NULL);
-
-	r = r == 1 && !p.deleted;
-	store_page_clear(&p);
-	return r;
-}
-
 static int term_width(void)
 {
 	struct winsize ws;
@@ -1345,7 +1335,7 @@ static int render(struct cli_ctx *c, const char *text, size_t len, int width, in
 		return fail(c);
 	lo.width = width;
 	if (c->w) {
-		lo.page_exists = exists_cb;
+		lo.page_exists = wiki_page_exists;
 		lo.ctx = c->w;
 	}
 	lay = layout_render(md, &lo, &c->err);

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "diff.h"
 #include "markdown.h"
 #include "merge.h"
 #include "sample.h"
@@ -102,6 +101,16 @@ int wiki_find(wiki *w, const char *name, store_page *out, err_info *e)
 		store_page_clear(out);
 		return 0;
 	}
+	return r;
+}
+
+int wiki_page_exists(void *w, const char *slug)
+{
+	store_page p = {0};
+	int r = store_page_get(((wiki *)w)->st, slug, &p, NULL);
+
+	r = r == 1 && !p.deleted;
+	store_page_clear(&p);
 	return r;
 }
 
@@ -357,10 +366,7 @@ int wiki_save(wiki *w, const wiki_save_req *req, wiki_save_res *res, err_info *e
 	doc = md_parse(req->text, req->len, MD_FOOTNOTES, e);
 	if (!doc)
 		return -1;
-	/* A save on a base may merge: load libgit2 (it reads the CA bundle,
-	 * ~8 ms) before taking the write lock, not while holding it. */
-	if (req->base > 0)
-		diff_lib_init();
+	/* store_begin_write loads libgit2 before taking the lock. */
 	rc = begin(w, e);
 	if (rc == 0)
 		rc = finish(w, save_locked(w, req, doc, res, e), e);

@@ -54,6 +54,10 @@ int wiki_delete(wiki *w, const char *name, const char *author, const char *why, 
 /* Brings a deleted page back, as a new revision ("restored"). */
 int wiki_restore(wiki *w, const char *name, const char *author, int64_t *num, err_info *e);
 
+/* 1 when a live (not deleted) page has this slug.  w is a wiki *: the
+ * signature fits layout_opts.page_exists with ctx = the wiki. */
+int wiki_page_exists(void *w, const char *slug);
+
 /* Checks a title: not empty after trimming, no control characters, at most
  * WIKI_MAX_TITLE bytes, and it must slugify to something.  0 ok, -1 with e
  * set (ERR_USER). */
