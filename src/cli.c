@@ -683,6 +683,25 @@ static int cmd_delete(struct cli_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+static int cmd_rename(struct cli_ctx *c, int argc, char **argv)
+{
+	wiki_rename_res res = {0};
+	struct opt opts[] = {{0}};
+	int n, rc;
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 2, 2)))
+		return rc;
+	if ((rc = open_wiki(c, OPEN_SAMPLE)))
+		return rc;
+	if (wiki_rename(c->w, argv[0], argv[1], c->author, &res, &c->err) < 0)
+		return fail(c);
+	printf("%s\t%lld\trenamed from %s\n", res.new_slug, (long long)res.num, res.old_slug);
+	for (size_t i = 0; i < res.npages; i++)
+		printf("%s\t\tlinks rewritten\n", res.pages[i]);
+	wiki_rename_res_clear(&res);
+	return 0;
+}
+
 /* Every word, case-insensitively (ASCII), somewhere in the text. */
 static int has_all_words(const char *text, int argc, char **argv)
 {
@@ -1511,6 +1530,16 @@ const struct cli_command cli_commands[] = {
      "search and the backlinks, and links to it show as missing.  Its history\n"
      "stays (docday history), and restore brings it back.\n",
      cmd_delete, OPEN_SAMPLE, CMD_WRITES | CMD_RESTRICTED},
+    {"rename", "PAGE NEW-TITLE", "rename a page and rewrite the links to it",
+     "Gives the page a new title and the name (slug) of that title, as a new\n"
+     "revision, and in the same transaction rewrites every link to it in the\n"
+     "other pages ([[Title]], [[slug|label]] and relative .md links; labels are\n"
+     "kept, code blocks and code spans are left alone), one revision per page.\n"
+     "The old name stays as an alias: links and commands that use it still\n"
+     "find the page.  Refused when another page (even a deleted one) already\n"
+     "has the new name.  Prints the new name and revision, then each page whose\n"
+     "links were rewritten.\n",
+     cmd_rename, OPEN_SAMPLE, CMD_WRITES | CMD_RESTRICTED},
     {"restore", "PAGE", "bring a deleted page back",
      "Saves a revision that marks the page live again, with the text it had.\n",
      cmd_delete, OPEN_SAMPLE, CMD_WRITES | CMD_RESTRICTED},

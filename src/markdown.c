@@ -977,6 +977,53 @@ static int rewrite_url(const char *url, size_t n, const char *old_slug, const ch
 	return hit;
 }
 
+/* A link reference definition ("[ref]: old-slug.md 'title'", maybe inside
+ * block quotes): its destination rewritten into b.  0 when the line is not
+ * one or its destination does not name old_slug. */
+static size_t rewrite_refdef(const char *s, size_t n, const char *old_slug,
+                             const char *new_slug, buf *b)
+{
+	size_t i = 0, spaces = 0, ustart, uend;
+	const char *close;
+	int angle;
+
+	for (;;) { /* block quote markers, then up to three spaces */
+		for (spaces = 0; i < n && s[i] == ' ' && spaces < 4; i++)
+			spaces++;
+		if (i < n && s[i] == '>')
+			i++;
+		else
+			break;
+	}
+	if (spaces > 3 || i >= n || s[i] != '[')
+		return 0;
+	close = memchr(s + i, ']', n - i);
+	if (!close || (size_t)(close - s) + 1 >= n || close[1] != ':')
+		return 0;
+	ustart = (size_t)(close - s) + 2;
+	while (ustart < n && (s[ustart] == ' ' || s[ustart] == '\t'))
+		ustart++;
+	angle = ustart < n && s[ustart] == '<';
+	ustart += angle;
+	for (uend = ustart; uend < n && (angle ? s[uend] != '>' : s[uend] != ' ' && s[uend] != '\t');
+	     uend++)
+		;
+	if (uend == ustart) /* the destination is on the next line: left as is */
+		return 0;
+	{
+		buf tmp = BUF_INIT;
+		size_t hit = rewrite_url(s + ustart, uend - ustart, old_slug, new_slug, &tmp);
+
+		if (hit) {
+			buf_put(b, s, ustart);
+			buf_put(b, tmp.ptr, tmp.len);
+			buf_put(b, s + uend, n - uend);
+		}
+		buf_free(&tmp);
+		return hit;
+	}
+}
+
 /* One line outside code blocks: skips code spans, rewrites links. */
 static size_t rewrite_line(const char *s, size_t n, const char *old_slug, const char *new_slug,
                            const char *new_title, buf *b)
@@ -1054,8 +1101,12 @@ size_t md_rewrite_links(const char *text, size_t len, const char *old_slug,
 		const char *nl = memchr(text + i, '\n', len - i);
 		size_t n = nl ? (size_t)(nl - text - i) : len - i;
 
+		size_t ref;
+
 		if (skip[line])
 			buf_put(&b, text + i, n);
+		else if ((ref = rewrite_refdef(text + i, n, old_slug, new_slug, &b)))
+			count += ref;
 		else
 			count += rewrite_line(text + i, n, old_slug, new_slug, new_title, &b);
 		if (nl)

@@ -118,6 +118,15 @@ static const char *const migrations[] = {
 	"  SELECT p.id, r.title, b.data FROM pages p"
 	"  JOIN revisions r ON r.id = p.head JOIN bodies b ON b.rev = p.head"
 	"  WHERE p.deleted = 0;",
+
+	/* 4: the slugs a page had before a rename, which still lead to it.  A
+	 * slug is a page's or an alias, never both (a page that takes the slug
+	 * drops the alias). */
+	"CREATE TABLE aliases ("
+	"  slug TEXT PRIMARY KEY,"
+	"  page INTEGER NOT NULL REFERENCES pages(id),"
+	"  at_ms INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX aliases_page ON aliases(page);",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration per schema version");
@@ -174,6 +183,14 @@ enum q {
 	Q_DRAFT_PUT,
 	Q_DRAFT_GET,
 	Q_DRAFT_DELETE,
+	Q_PAGE_BY_ALIAS,
+	Q_ALIAS_DROP,
+	Q_ALIAS_ADD,
+	Q_SET_SLUG,
+	Q_DRAFTS_MOVE,
+	Q_ALIASES_OF,
+	Q_PAGE_BY_ID,
+	Q_TEMPLATES,
 	Q_COUNT
 };
 
@@ -201,6 +218,18 @@ static const char *const q_sql[Q_COUNT] = {
 		PAGE_COLS "WHERE p.title = ?1 COLLATE NOCASE"
 			  " ORDER BY p.deleted, p.title = ?1 DESC, p.id LIMIT 1",
 	[Q_PAGE_CREATE] = "INSERT INTO pages(slug, title) VALUES(?1, ?2)",
+	[Q_PAGE_BY_ALIAS] = PAGE_COLS "JOIN aliases a ON a.page = p.id WHERE a.slug = ?1",
+	[Q_ALIAS_DROP] = "DELETE FROM aliases WHERE slug = ?1",
+	[Q_ALIAS_ADD] = "INSERT OR REPLACE INTO aliases(slug, page, at_ms) VALUES(?1, ?2, ?3)",
+	[Q_PAGE_BY_ID] = PAGE_COLS "WHERE p.id = ?1",
+	/* LIKE ignores ASCII case: "templates/..." counts too */
+	[Q_TEMPLATES] = PAGE_COLS "WHERE p.deleted = 0 AND p.title LIKE 'Templates/%'"
+				  " ORDER BY p.title COLLATE NOCASE, p.slug",
+	[Q_SET_SLUG] = "UPDATE pages SET slug = ?2 WHERE id = ?1",
+	/* A draft already kept under the new slug stays; the other keeps its
+	 * old slug (nothing is lost, the alias still finds the page). */
+	[Q_DRAFTS_MOVE] = "UPDATE OR IGNORE drafts SET slug = ?2 WHERE slug = ?1",
+	[Q_ALIASES_OF] = "SELECT slug FROM aliases WHERE page = ?1 ORDER BY at_ms DESC, slug",
 	[Q_LIST_SLUG] = PAGE_COLS "WHERE p.deleted = 0 ORDER BY p.slug",
 	[Q_LIST_TITLE] = PAGE_COLS "WHERE p.deleted = 0"
 				   " ORDER BY p.title COLLATE NOCASE, p.title, p.slug",
@@ -1352,6 +1381,16 @@ int store_page_by_title(store *s, const char *title, store_page *out, err_info *
 	return one_page(s, st, out, e);
 }
 
+static int drop_alias(store *s, const char *slug, err_info *e)
+{
+	sqlite3_stmt *st = prep(s, Q_ALIAS_DROP, e);
+
+	if (!st)
+		return -1;
+	bind_str(st, 1, slug);
+	return run(s, st, "updating aliases", e);
+}
+
 int store_page_create(store *s, const char *slug, const char *title, int64_t *id,
                       err_info *e)
 {
@@ -1376,6 +1415,104 @@ int store_page_create(store *s, const char *slug, const char *title, int64_t *id
 	release(st);
 	if (id)
 		*id = sqlite3_last_insert_rowid(s->db);
+	/* The new page takes the slug from an alias that had it. */
+	return s->version >= 4 ? drop_alias(s, slug, e) : 0;
+}
+
+int store_page_by_alias(store *s, const char *slug, store_page *out, err_info *e)
+{
+	sqlite3_stmt *st;
+
+	memset(out, 0, sizeof *out);
+	if (s->version < 4)
+		return 0;
+	if (!(st = prep(s, Q_PAGE_BY_ALIAS, e)))
+		return -1;
+	bind_str(st, 1, slug);
+	return one_page(s, st, out, e);
+}
+
+int store_page_set_slug(store *s, int64_t page_id, const char *new_slug, int64_t at_ms,
+                        err_info *e)
+{
+	store_page p = {0};
+	sqlite3_stmt *st;
+	int r;
+
+	if (require_write(s, e))
+		return -1;
+	if (s->version < 4)
+		return err_set(e, ERR_DB, "%s: renaming needs schema 4", s->path);
+	if (!(st = prep(s, Q_PAGE_BY_ID, e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, page_id);
+	if ((r = one_page(s, st, &p, e)) <= 0) {
+		if (r == 0)
+			err_set(e, ERR_USER, "no page with id %lld", (long long)page_id);
+		return -1;
+	}
+	r = -1;
+	if (strcmp(p.slug, new_slug) == 0) {
+		r = 0;
+		goto out;
+	}
+	if (drop_alias(s, new_slug, e) || !(st = prep(s, Q_SET_SLUG, e)))
+		goto out;
+	sqlite3_bind_int64(st, 1, page_id);
+	bind_str(st, 2, new_slug);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
+			err_set(e, ERR_USER, "a page named '%s' already exists", new_slug);
+		else
+			fail(s, sqlite3_errcode(s->db), "renaming the page", e);
+		release(st);
+		goto out;
+	}
+	release(st);
+	if (!(st = prep(s, Q_ALIAS_ADD, e)))
+		goto out;
+	bind_str(st, 1, p.slug);
+	sqlite3_bind_int64(st, 2, page_id);
+	sqlite3_bind_int64(st, 3, at_ms);
+	if (run(s, st, "keeping the old name as an alias", e) || !(st = prep(s, Q_DRAFTS_MOVE, e)))
+		goto out;
+	bind_str(st, 1, p.slug);
+	bind_str(st, 2, new_slug);
+	r = run(s, st, "moving drafts to the new name", e);
+out:
+	store_page_clear(&p);
+	return r;
+}
+
+int store_aliases_of(store *s, int64_t page_id, char ***slugs, size_t *n, err_info *e)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	*slugs = NULL;
+	*n = 0;
+	if (s->version < 4)
+		return 0;
+	if (!(st = prep(s, Q_ALIASES_OF, e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, page_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*slugs = grow(*slugs, *n + 1, &cap, sizeof **slugs);
+		(*slugs)[(*n)++] = col_str(st, 0);
+		(*slugs)[*n] = NULL;
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, rc, "listing aliases", e);
+		release(st);
+		for (size_t i = 0; i < *n; i++)
+			free((*slugs)[i]);
+		free(*slugs);
+		*slugs = NULL;
+		*n = 0;
+		return -1;
+	}
+	release(st);
 	return 0;
 }
 
@@ -1422,6 +1559,17 @@ int store_page_list_all(store *s, int order, store_page_list *out, err_info *e)
 		               order);
 	}
 	if (!(st = prep(s, id, e)))
+		return -1;
+	return page_rows(s, st, out, e);
+}
+
+int store_page_templates(store *s, store_page_list *out, err_info *e)
+{
+	sqlite3_stmt *st;
+
+	out->v = NULL;
+	out->n = 0;
+	if (!(st = prep(s, Q_TEMPLATES, e)))
 		return -1;
 	return page_rows(s, st, out, e);
 }
@@ -2398,6 +2546,13 @@ int store_check(store *s, char **report, err_info *e)
 	for (i = 0; n >= 0 && i < sizeof checks / sizeof checks[0]; i++) {
 		total += n;
 		n = check_lines(s, checks[i], "", &b, e);
+	}
+	if (n >= 0 && s->version >= 4) {
+		total += n;
+		n = check_lines(s,
+		                "SELECT printf('alias %s is also the name of a page', a.slug)"
+		                " FROM aliases a JOIN pages p ON p.slug = a.slug",
+		                "", &b, e);
 	}
 	if (n >= 0) {
 		total += n;

@@ -25,7 +25,7 @@
 typedef struct store store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Old revisions are stored as reverse deltas, except every
  * STORE_SNAPSHOT_EVERY-th revision of a page (by number), which is stored
@@ -100,9 +100,26 @@ int store_page_get(store *s, const char *slug, store_page *out, err_info *e);
 int store_page_by_title(store *s, const char *title, store_page *out, err_info *e);
 
 /* Creates a page row with no revision yet (head 0); inside a write
- * transaction.  Fails with ERR_USER when the slug is taken. */
+ * transaction.  Fails with ERR_USER when the slug is taken; an alias with
+ * that slug is dropped (a page wins over an old name). */
 int store_page_create(store *s, const char *slug, const char *title, int64_t *id,
                       err_info *e);
+
+/* Looks a page up by one of its old slugs (schema 4: aliases left by
+ * store_page_set_slug).  1 found, 0 not found, -1 error. */
+int store_page_by_alias(store *s, const char *slug, store_page *out, err_info *e);
+
+/* Renames a page's slug (inside a write transaction): the old slug becomes
+ * an alias of the page, an alias that had the new slug is dropped (the
+ * page takes it), and drafts kept under the old slug move to the new one.
+ * The title changes with the next revision (store_rev_add).  Fails with
+ * ERR_USER when another page has the slug.  Same slug: nothing to do. */
+int store_page_set_slug(store *s, int64_t page_id, const char *new_slug, int64_t at_ms,
+                        err_info *e);
+
+/* The aliases (old slugs) of a page, newest first: a NULL-terminated array
+ * (free each string and the array; NULL when there are none). */
+int store_aliases_of(store *s, int64_t page_id, char ***slugs, size_t *n, err_info *e);
 
 typedef struct store_page_list {
 	store_page *v;
@@ -115,6 +132,9 @@ enum store_order { STORE_BY_SLUG, STORE_BY_TITLE, STORE_BY_CHANGE /* newest firs
 
 /* All pages that are not deleted, in the given order. */
 int store_page_list_all(store *s, int order, store_page_list *out, err_info *e);
+
+/* Live pages whose title starts with "Templates/" (any case), by title. */
+int store_page_templates(store *s, store_page_list *out, err_info *e);
 
 /* Number of pages that are not deleted. */
 int store_page_count(store *s, int64_t *n, err_info *e);

@@ -92,6 +92,7 @@ const struct ui_binding ui_bindings[] = {
     {'v', 0, UA_EDIT_EXTERNAL},
     {'D', 0, UA_DASHBOARD},
     {'c', 0, UA_NEW_PAGE},
+    {'m', 0, UA_RENAME},
     {0, 0, UA_NONE},
 };
 
@@ -875,6 +876,16 @@ static void generic_action(struct ui *ui, enum ui_action a)
 			ui_message(ui, 1, "no history when viewing files");
 		else if (view_page_name(page))
 			ui_push(ui, view_history_new(ui, view_page_name(page)));
+		break;
+	case UA_RENAME:
+		if (ui->stack[ui->depth - 1] != page)
+			ui_message(ui, 1, "m renames the page shown: go back to it first (q)");
+		else if (!ui->opts->w)
+			ui_message(ui, 1, "viewing a file: rename it in your shell");
+		else if (ui->opts->read_only)
+			ui_message(ui, 1, "this session is read-only");
+		else
+			view_edit_rename(ui);
 		break;
 	case UA_NEW_PAGE: {
 		char *title;

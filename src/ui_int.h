@@ -52,6 +52,7 @@
 	X(EDIT_EXTERNAL, "edit-external", "edit this page in $VISUAL or $EDITOR")  \
 	X(DASHBOARD, "dashboard", "documentation day: wanted, stubs, today, now")   \
 	X(NEW_PAGE, "new-page", "create a new page by title")                      \
+	X(RENAME, "rename", "rename this page; links to it follow")                \
 	X(HELP, "help", "this help")                                               \
 	X(REDRAW, "redraw", "redraw the screen")                                   \
 	X(CLOSE, "close", "close this view; quit from the page")                   \
@@ -198,6 +199,8 @@ struct view *view_edit_new(struct ui *ui, const char *name, int64_t base, const 
                            size_t len, int at_line);
 /* The editor for the page shown, or for a new page after asking. */
 void view_edit_page(struct ui *ui);
+/* Asks for a new title and renames the page shown (wiki_rename). */
+void view_edit_rename(struct ui *ui);
 void view_edit_create(struct ui *ui, const char *title);
 /* `v`: edits the page shown in $VISUAL/$EDITOR through a temporary file
  * and saves the result like the built-in editor does. */

@@ -631,6 +631,86 @@ void view_edit_page(struct ui *ui)
 	ui_free_page(&pg);
 }
 
+void view_edit_rename(struct ui *ui)
+{
+	struct view *page = ui_page_view(ui);
+	const char *name = view_page_name(page);
+	wiki_rename_res res = {0};
+	store_page p = {0};
+	err_info e = {0};
+	char *title;
+
+	if (!name || wiki_find(ui->opts->w, name, &p, &e) != 1) {
+		ui_message(ui, 1, "%s", name ? e.msg : "no page to rename");
+		return;
+	}
+	title = ui_prompt(ui, "Rename to (links to it follow): ", p.title, NULL);
+	if (title && *title && strcmp(title, p.title) != 0) {
+		if (wiki_rename(ui->opts->w, p.slug, title, author_of(ui), &res, &e) < 0) {
+			ui_message(ui, 1, "%s", e.msg);
+		} else {
+			int line = view_page_top_src_line(page);
+
+			view_page_open(page, res.new_slug, line, NULL);
+			ui_message(ui, 0, "renamed to '%s' (%s); links rewritten in %zu page%s", title,
+			           res.new_slug, res.npages, res.npages == 1 ? "" : "s");
+		}
+	}
+	wiki_rename_res_clear(&res);
+	store_page_clear(&p);
+	free(title);
+}
+
+/* The text a new page starts from: a template the user picks among the
+ * wiki's Templates/ pages, or the built-in default (the title as heading)
+ * when there are none or Enter is pressed.  -1 when cancelled (Esc). */
+static int pick_template(struct ui *ui, const char *title, buf *out)
+{
+	store *st = wiki_store(ui->opts->w);
+	store_page_list tl = {0};
+	store_rev r = {0};
+	buf q = BUF_INIT;
+	char *answer = NULL, *text;
+	const char *src = NULL;
+	size_t len = 0, n, pick = 0;
+	int rc = 0;
+
+	store_page_templates(st, &tl, NULL);
+	n = tl.n < 9 ? tl.n : 9;
+	if (n) {
+		buf_puts(&q, "Start from: Enter plain");
+		for (size_t i = 0; i < n; i++)
+			buf_printf(&q, ", %zu %s", i + 1,
+			           tl.v[i].title + strlen(WIKI_TEMPLATE_PREFIX));
+		buf_puts(&q, ": ");
+		answer = ui_prompt(ui, buf_cstr(&q), NULL, NULL);
+		if (!answer) {
+			rc = -1;
+			goto out;
+		}
+		if (answer[0] >= '1' && answer[0] <= '9' && !answer[1])
+			pick = (size_t)(answer[0] - '0');
+		if (pick > n) {
+			ui_message(ui, 1, "no template %s", answer);
+			rc = -1;
+			goto out;
+		}
+	}
+	if (pick && store_rev_get(st, tl.v[pick - 1].id, 0, &r, NULL) == 1) {
+		src = r.body;
+		len = r.body_len;
+	}
+	text = wiki_template_fill(src, len, title, author_of(ui), wiki_now_ms(), &len);
+	buf_put(out, text, len);
+	free(text);
+out:
+	free(answer);
+	buf_free(&q);
+	store_rev_clear(&r);
+	store_page_list_free(&tl);
+	return rc;
+}
+
 void view_edit_create(struct ui *ui, const char *title)
 {
 	struct ui_page pg;
@@ -650,8 +730,8 @@ void view_edit_create(struct ui *ui, const char *title)
 		ui_message(ui, 1, "%s", e.msg);
 		return;
 	}
-	/* A new page starts from its title as the heading. */
-	buf_printf(&t, "# %s\n\n", title);
+	if (pick_template(ui, title, &t) < 0)
+		return;
 	slug = u8_slug(title);
 	open_editor(ui, title, slug, 0, t.ptr, t.len, 3);
 	free(slug);

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <errno.h>
 #include <signal.h>
 #include <sys/time.h>
@@ -80,6 +82,9 @@ int wiki_find_any(wiki *w, const char *name, store_page *out, err_info *e)
 		return r;
 	slug = u8_slug(name);
 	r = slug ? store_page_get(w->st, slug, out, e) : 0;
+	/* An old name of a renamed page. */
+	if (r == 0 && slug)
+		r = store_page_by_alias(w->st, slug, out, e);
 	free(slug);
 	if (r == 0) {
 		buf b = BUF_INIT;
@@ -109,6 +114,8 @@ int wiki_page_exists(void *w, const char *slug)
 	store_page p = {0};
 	int r = store_page_get(((wiki *)w)->st, slug, &p, NULL);
 
+	if (r == 0)
+		r = store_page_by_alias(((wiki *)w)->st, slug, &p, NULL);
 	r = r == 1 && !p.deleted;
 	store_page_clear(&p);
 	return r;
@@ -182,6 +189,9 @@ static char *new_title(const wiki_save_req *req, md_doc *doc)
 
 	if (req->title)
 		return strdup(req->title);
+	/* A template's heading is its placeholder ("# {{title}}"), not its name. */
+	if (strncasecmp(req->name, WIKI_TEMPLATE_PREFIX, strlen(WIKI_TEMPLATE_PREFIX)) == 0)
+		return strdup(req->name);
 	h = md_first_heading(doc);
 	if (h && wiki_check_title(h, NULL) == 0)
 		return h;
@@ -419,6 +429,260 @@ int wiki_delete(wiki *w, const char *name, const char *author, const char *why, 
 int wiki_restore(wiki *w, const char *name, const char *author, int64_t *num, err_info *e)
 {
 	return set_deleted(w, name, 0, author, NULL, num, e);
+}
+
+void wiki_rename_res_clear(wiki_rename_res *r)
+{
+	free(r->old_slug);
+	free(r->new_slug);
+	free(r->old_title);
+	md_strv_free(r->pages);
+	memset(r, 0, sizeof *r);
+}
+
+/* Saves text as a new head of page p (its links recomputed), inside the
+ * write transaction. */
+static int add_head(wiki *w, const store_page *p, const char *title, const char *text,
+                    size_t len, const char *author, int64_t at_ms, const char *summary,
+                    int64_t *num, err_info *e)
+{
+	md_doc *doc = md_parse(text, len, MD_FOOTNOTES, e);
+	char **links = NULL;
+	size_t n;
+	int rc = -1;
+
+	if (!doc)
+		return -1;
+	if (store_rev_add(w->st, p->id, title, text, len, author, at_ms, summary, NULL, num, e) ==
+	    0) {
+		n = md_page_links(doc, &links);
+		rc = store_links_set(w->st, p->id, links, n, e);
+	}
+	md_strv_free(links);
+	md_free(doc);
+	return rc;
+}
+
+/* md_rewrite_links for each of the names in olds (NULL-terminated). */
+static size_t rewrite_names(const char *text, size_t len, char *const *olds,
+                            const char *new_slug, const char *new_title, char **out,
+                            size_t *outlen)
+{
+	char *t = strndup(text, len), *next;
+	size_t n = 0;
+
+	if (!t)
+		abort();
+	for (; *olds; olds++) {
+		if (strcmp(*olds, new_slug) == 0)
+			continue;
+		n += md_rewrite_links(t, len, *olds, new_slug, new_title, &next, &len);
+		free(t);
+		t = next;
+	}
+	*out = t;
+	*outlen = len;
+	return n;
+}
+
+/* A page that starts with the old title as its heading gets the new one. */
+static void retitle_heading(char **text, size_t *len, const char *old_title,
+                            const char *new_title)
+{
+	size_t ol = strlen(old_title);
+	buf b = BUF_INIT;
+
+	if (*len < ol + 2 || strncmp(*text, "# ", 2) != 0 || strncmp(*text + 2, old_title, ol) != 0 ||
+	    (*len > ol + 2 && (*text)[ol + 2] != '\n'))
+		return;
+	buf_printf(&b, "# %s", new_title);
+	buf_put(&b, *text + ol + 2, *len - ol - 2);
+	free(*text);
+	*len = b.len;
+	*text = buf_detach(&b);
+}
+
+/* One page that links to the renamed one: its links rewritten, as a new
+ * revision when any changed.  1 rewritten, 0 nothing to do, -1 error. */
+static int rewrite_linker(wiki *w, const char *slug, char *const *olds,
+                          const wiki_rename_res *res, const char *new_title, const char *author, int64_t at_ms,
+                          size_t *nlinks, err_info *e)
+{
+	store_page p = {0};
+	store_rev head = {0};
+	buf sum = BUF_INIT;
+	char *text = NULL;
+	size_t len, n;
+	int r;
+
+	if ((r = store_page_get(w->st, slug, &p, e)) != 1 ||
+	    (r = store_rev_get(w->st, p.id, 0, &head, e)) != 1)
+		goto out;
+	n = rewrite_names(head.body, head.body_len, olds, res->new_slug, new_title, &text, &len);
+	r = 0;
+	if (n == 0)
+		goto out;
+	buf_printf(&sum, "links follow the rename of '%s' to '%s'", res->old_title, new_title);
+	r = add_head(w, &p, p.title, text, len, author, at_ms, buf_cstr(&sum), NULL, e) < 0 ? -1 : 1;
+	*nlinks += n;
+out:
+	buf_free(&sum);
+	free(text);
+	store_rev_clear(&head);
+	store_page_clear(&p);
+	return r;
+}
+
+/* Appends to `to` the pages of `from` it does not have; empties from. */
+static int merge_linkers(store_link_list *to, store_link_list *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		size_t j;
+
+		for (j = 0; j < to->n; j++)
+			if (strcmp(to->v[j].slug, from->v[i].slug) == 0)
+				break;
+		if (j < to->n)
+			continue;
+		to->v = realloc(to->v, (to->n + 1) * sizeof *to->v);
+		if (!to->v)
+			abort();
+		to->v[to->n++] = from->v[i];
+		memset(&from->v[i], 0, sizeof from->v[i]);
+	}
+	store_link_list_free(from);
+	return 0;
+}
+
+int wiki_rename(wiki *w, const char *name, const char *new_title, const char *author,
+                wiki_rename_res *res, err_info *e)
+{
+	store_page p = {0}, other = {0};
+	store_rev head = {0};
+	store_link_list linkers[2] = {{0}};
+	buf sum = BUF_INIT;
+	char *text = NULL, **olds = NULL;
+	size_t len, cap = 0, nolds = 0;
+	int64_t now = wiki_now_ms();
+	int r, rc = -1;
+
+	memset(res, 0, sizeof *res);
+	if (wiki_check_title(new_title, e) < 0 || begin(w, e) < 0)
+		return -1;
+	if (wiki_find(w, name, &p, e) != 1)
+		goto out;
+	res->old_slug = strdup(p.slug);
+	res->old_title = strdup(p.title);
+	res->new_slug = u8_slug(new_title);
+	if (!res->new_slug) {
+		wiki_check_title(new_title, e);
+		goto out;
+	}
+	if (strcmp(res->new_slug, p.slug) == 0 && strcmp(new_title, p.title) == 0) {
+		err_set(e, ERR_USER, "'%s' is already called '%s'", p.slug, p.title);
+		goto out;
+	}
+	r = store_page_get(w->st, res->new_slug, &other, e);
+	if (r < 0)
+		goto out;
+	if (r == 1 && other.id != p.id) {
+		err_set(e, ERR_USER,
+		        other.deleted ? "a deleted page is named '%s': choose another title"
+		                      : "a page named '%s' already exists: choose another title",
+		        res->new_slug);
+		goto out;
+	}
+	/* Its names (slug and older aliases) and who links to them, before
+	 * anything moves. */
+	if (store_aliases_of(w->st, p.id, &olds, &nolds, e) < 0)
+		goto out;
+	olds = realloc(olds, (nolds + 2) * sizeof *olds);
+	if (!olds)
+		abort();
+	memmove(olds + 1, olds, nolds * sizeof *olds);
+	olds[0] = strdup(p.slug);
+	olds[++nolds] = NULL;
+	for (size_t i = 0; i < nolds; i++)
+		if (store_links_to(w->st, olds[i], &linkers[i ? 1 : 0], e) < 0 ||
+		    (i && merge_linkers(&linkers[0], &linkers[1])))
+			goto out;
+	if (store_rev_get(w->st, p.id, 0, &head, e) != 1 ||
+	    store_page_set_slug(w->st, p.id, res->new_slug, now, e) < 0)
+		goto out;
+	/* The page itself: new title, its heading when it was the title, and
+	 * its links to itself. */
+	rewrite_names(head.body, head.body_len, olds, res->new_slug, new_title, &text, &len);
+	retitle_heading(&text, &len, p.title, new_title);
+	buf_printf(&sum, "renamed from '%s'", p.title);
+	if (add_head(w, &p, new_title, text, len, author, now, buf_cstr(&sum), &res->num, e) < 0)
+		goto out;
+	for (size_t i = 0; i < linkers[0].n; i++) {
+		const char *ls = linkers[0].v[i].slug;
+
+		if (strcmp(ls, p.slug) == 0)
+			continue; /* the page itself, done */
+		r = rewrite_linker(w, ls, olds, res, new_title, author, now, &res->links, e);
+		if (r < 0)
+			goto out;
+		if (r == 1) {
+			if (res->npages + 1 >= cap) {
+				cap = cap ? cap * 2 : 8;
+				res->pages = realloc(res->pages, cap * sizeof *res->pages);
+				if (!res->pages)
+					abort();
+			}
+			res->pages[res->npages++] = strdup(ls);
+			res->pages[res->npages] = NULL;
+		}
+	}
+	rc = 0;
+out:
+	rc = finish(w, rc, e);
+	if (rc < 0)
+		wiki_rename_res_clear(res);
+	buf_free(&sum);
+	free(text);
+	store_link_list_free(&linkers[0]);
+	store_link_list_free(&linkers[1]);
+	md_strv_free(olds);
+	store_rev_clear(&head);
+	store_page_clear(&other);
+	store_page_clear(&p);
+	return rc;
+}
+
+char *wiki_template_fill(const char *text, size_t len, const char *title, const char *author,
+                         int64_t at_ms, size_t *outlen)
+{
+	buf b = BUF_INIT;
+	char date[16] = "";
+	time_t t = (time_t)(at_ms / 1000);
+	struct tm tm;
+
+	if (!text) {
+		buf_printf(&b, "# %s\n\n", title);
+		*outlen = b.len;
+		return buf_detach(&b);
+	}
+	if (localtime_r(&t, &tm))
+		strftime(date, sizeof date, "%Y-%m-%d", &tm);
+	for (size_t i = 0; i < len;) {
+		static const char *const names[] = {"{{title}}", "{{author}}", "{{date}}"};
+		const char *vals[] = {title, author ? author : "", date};
+		size_t k;
+
+		for (k = 0; k < 3; k++)
+			if (len - i >= strlen(names[k]) && memcmp(text + i, names[k], strlen(names[k])) == 0)
+				break;
+		if (k < 3) {
+			buf_puts(&b, vals[k]);
+			i += strlen(names[k]);
+		} else {
+			buf_putc(&b, text[i++]);
+		}
+	}
+	*outlen = b.len;
+	return buf_detach(&b);
 }
 
 int wiki_batch_begin(wiki *w, err_info *e)

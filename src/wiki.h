@@ -37,8 +37,8 @@ wiki *wiki_open(const char *path, int flags, int *created, err_info *e);
 void wiki_close(wiki *w);
 store *wiki_store(wiki *w);
 
-/* Resolves a page name: a slug, an alias-free title, or anything that
- * slugifies to an existing slug.  1 found, 0 not found (e set, ERR_USER,
+/* Resolves a page name: a slug, a title, anything that slugifies to an
+ * existing slug, or an old slug of a renamed page (an alias).  1 found, 0 not found (e set, ERR_USER,
  * "no page named 'X'"), -1 error. */
 int wiki_find(wiki *w, const char *name, store_page *out, err_info *e);
 
@@ -54,7 +54,29 @@ int wiki_delete(wiki *w, const char *name, const char *author, const char *why, 
 /* Brings a deleted page back, as a new revision ("restored"). */
 int wiki_restore(wiki *w, const char *name, const char *author, int64_t *num, err_info *e);
 
-/* 1 when a live (not deleted) page has this slug.  w is a wiki *: the
+typedef struct wiki_rename_res {
+	char *old_slug, *new_slug, *old_title;
+	int64_t num;  /* the renamed page's new revision */
+	char **pages; /* slugs of the pages whose links were rewritten (NULL-
+	                 terminated, NULL when none) */
+	size_t npages;
+	size_t links; /* links rewritten in them */
+} wiki_rename_res;
+
+void wiki_rename_res_clear(wiki_rename_res *r);
+
+/* Renames a page, in one write transaction: it gets the new title and the
+ * slug of that title (a new revision, summary "renamed from 'Old'"), its
+ * old slug stays as an alias that finds it (wiki_find, links), and every
+ * live page linking to it gets a revision with those links rewritten
+ * (md_rewrite_links: [[...]] and relative Markdown links, labels kept,
+ * nothing in code).  Refused (ERR_USER) onto the slug of another page,
+ * deleted or not, and for a deleted page.  A new title with the same slug
+ * changes the title only. */
+int wiki_rename(wiki *w, const char *name, const char *new_title, const char *author,
+                wiki_rename_res *res, err_info *e);
+
+/* 1 when a live (not deleted) page has this slug, or an alias of one.  w is a wiki *: the
  * signature fits layout_opts.page_exists with ctx = the wiki. */
 int wiki_page_exists(void *w, const char *slug);
 
@@ -116,6 +138,21 @@ int wiki_batch_end(wiki *w, int commit, err_info *e);
  * An unchanged text adds no revision (res->unchanged). */
 int wiki_import_text(wiki *w, const char *file_name, const char *text, size_t len,
                      const char *author, wiki_save_res *res, err_info *e);
+
+/* --- templates ------------------------------------------------------------- */
+
+/* Pages titled "Templates/NAME" are templates for new pages.  A page
+ * created under such a name keeps it as its title (its heading is usually
+ * the "# {{title}}" placeholder). */
+#define WIKI_TEMPLATE_PREFIX "Templates/"
+
+/* The text a new page starts from: the template text[0..len) with
+ * {{title}}, {{author}} and {{date}} (YYYY-MM-DD, local time of at_ms)
+ * replaced, or, when text is NULL, the built-in default: the title as a
+ * level-1 heading and an empty line.  Other {{...}} stay as they are.
+ * Returns a NUL-terminated copy (caller frees) and its length in *outlen. */
+char *wiki_template_fill(const char *text, size_t len, const char *title, const char *author,
+                         int64_t at_ms, size_t *outlen);
 
 /* Fills the wiki with the bundled sample pages. */
 int wiki_fill_sample(wiki *w, const char *author, err_info *e);

@@ -595,6 +595,11 @@ static void test_rewrite(void)
 	           "[[Other]] [x](https://old-page) [y](other.md)\n", 0, "other links untouched");
 	rewrite_is("- item [[Old Page]]\n> quote [x](old-page)\n",
 	           "- item [[New Page]]\n> quote [x](new-page)\n", 2, "in lists and quotes");
+	rewrite_is("[r][a] [s]\n\n[a]: old-page.md \"T\"\n   [s]: <./old-page>\n",
+	           "[r][a] [s]\n\n[a]: new-page.md \"T\"\n   [s]: <./new-page>\n", 2,
+	           "reference definitions");
+	rewrite_is("> [a]: old-page\n\n    [b]: old-page\n", "> [a]: new-page\n\n    [b]: old-page\n",
+	           1, "definition in a quote; indented code untouched");
 	rewrite_is("no newline at the end [[old page]]", "no newline at the end [[New Page]]", 1,
 	           "last line without newline");
 	{

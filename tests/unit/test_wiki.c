@@ -25,6 +25,159 @@ static int save(wiki *w, const char *name, int64_t base, const char *text,
 	return wiki_save(w, &req, res, e);
 }
 
+static char *head_of(wiki *w, const char *name)
+{
+	store_page p = {0};
+	store_rev r = {0};
+	char *t = NULL;
+
+	if (wiki_find(w, name, &p, NULL) == 1 && store_rev_get(wiki_store(w), p.id, 0, &r, NULL) == 1)
+		t = strdup(r.body);
+	store_rev_clear(&r);
+	store_page_clear(&p);
+	return t ? t : strdup("(none)");
+}
+
+/* Rename: one transaction, links rewritten (not in code), alias kept. */
+static void test_rename(wiki *w)
+{
+	wiki_save_res res = {0};
+	wiki_rename_res rn = {0};
+	store_page p = {0};
+	store_link_list l = {0};
+	err_info e = {0};
+	char *t, *report = NULL;
+
+	save(w, "Old Guide", -1, "# Old Guide\n\nSee [[Old Guide#Setup|setup]] below.\n", &res, &e);
+	save(w, "Linker", -1,
+	     "# Linker\n\n[[Old Guide]], [[old-guide|the guide]], [g](old-guide.md#setup),\n"
+	     "`[[Old Guide]]` and [r][ref].\n\n```\n[[Old Guide]]\n```\n\n[ref]: ./old-guide.md\n",
+	     &res, &e);
+	save(w, "Bystander", -1, "# Bystander\n\nNo links to it.\n", &res, &e);
+	save(w, "Taken", -1, "# Taken\n", &res, &e);
+
+	OK(wiki_rename(w, "old-guide", "Taken", "renamer", &rn, &e) < 0 && e.code == ERR_USER,
+	   "rename onto an existing page is refused");
+	t = head_of(w, "linker");
+	OK(strstr(t, "[[Old Guide]],") != NULL, "a refused rename changes nothing");
+	free(t);
+	OK(wiki_rename(w, "old-guide", "Old Guide", "renamer", &rn, &e) < 0 && e.code == ERR_USER,
+	   "rename to the same title is refused");
+
+	OK(wiki_rename(w, "Old Guide", "New Guide", "renamer", &rn, &e) == 0, "rename");
+	STREQ(rn.old_slug, "old-guide", "old slug reported");
+	STREQ(rn.new_slug, "new-guide", "new slug reported");
+	OK(rn.num == 2 && rn.npages == 1 && rn.links == 4, "one linking page, four links rewritten");
+	STREQ(rn.pages ? rn.pages[0] : "", "linker", "the linking page is named");
+	wiki_rename_res_clear(&rn);
+
+	t = head_of(w, "linker");
+	STREQ(t,
+	      "# Linker\n\n[[New Guide]], [[new-guide|the guide]], [g](new-guide.md#setup),\n"
+	      "`[[Old Guide]]` and [r][ref].\n\n```\n[[Old Guide]]\n```\n\n[ref]: ./new-guide.md\n",
+	      "links rewritten, labels kept, code untouched");
+	free(t);
+	t = head_of(w, "new-guide");
+	STREQ(t, "# New Guide\n\nSee [[New Guide#Setup|setup]] below.\n",
+	      "the page's own heading and self-link follow");
+	free(t);
+	OK(wiki_find(w, "old-guide", &p, &e) == 1 && strcmp(p.slug, "new-guide") == 0,
+	   "the old slug is an alias of the new page");
+	store_page_clear(&p);
+	OK(wiki_find(w, "Old Guide", &p, &e) == 1 && strcmp(p.title, "New Guide") == 0,
+	   "the old title finds it too");
+	store_page_clear(&p);
+	OK(wiki_page_exists(w, "old-guide"), "a link to the alias is not missing");
+	OK(store_links_to(wiki_store(w), "new-guide", &l, &e) == 0 && l.n == 2,
+	   "backlinks follow (the page itself and linker)");
+	store_link_list_free(&l);
+	OK(store_links_to(wiki_store(w), "old-guide", &l, &e) == 0 && l.n == 0,
+	   "nothing links to the old slug any more");
+	store_link_list_free(&l);
+	t = head_of(w, "bystander");
+	OK(wiki_find(w, "bystander", &p, &e) == 1 && p.head_num == 1, "other pages untouched");
+	store_page_clear(&p);
+	free(t);
+
+	/* A page saved later with a link to the alias is rewritten next time. */
+	save(w, "Late", -1, "# Late\n\n[[old-guide]]\n", &res, &e);
+	OK(wiki_rename(w, "new-guide", "Final Guide", "renamer", &rn, &e) == 0 && rn.npages == 2,
+	   "second rename rewrites links to the older name too");
+	wiki_rename_res_clear(&rn);
+	t = head_of(w, "late");
+	STREQ(t, "# Late\n\n[[final-guide]]\n", "link to an alias rewritten");
+	free(t);
+	OK(wiki_find(w, "old-guide", &p, &e) == 1 && strcmp(p.slug, "final-guide") == 0,
+	   "aliases chain to the newest name");
+	store_page_clear(&p);
+
+	/* Saving under an old name edits the renamed page; another page may
+	 * take the old name by a rename, and then wins over the alias. */
+	OK(save(w, "old-guide", -1, "# Final Guide\n\nmore\n", &res, &e) == 0 && !res.created &&
+	       strcmp(res.slug, "final-guide") == 0,
+	   "a save under an alias edits the renamed page");
+	OK(wiki_rename(w, "taken", "Old Guide", "renamer", &rn, &e) == 0,
+	   "another page can take an alias's name");
+	wiki_rename_res_clear(&rn);
+	OK(wiki_find(w, "old-guide", &p, &e) == 1 && strcmp(p.title, "Old Guide") == 0,
+	   "the page wins over the alias");
+	store_page_clear(&p);
+	OK(wiki_rename(w, "final-guide", "New Guide", "renamer", &rn, &e) == 0,
+	   "rename back onto its own alias");
+	wiki_rename_res_clear(&rn);
+	OK(wiki_delete(w, "new-guide", "renamer", NULL, NULL, &e) == 0 &&
+	       wiki_rename(w, "new-guide", "X Guide", "renamer", &rn, &e) < 0,
+	   "a deleted page cannot be renamed");
+	OK(wiki_rename(w, "bystander", "New Guide", "renamer", &rn, &e) < 0 && e.code == ERR_USER,
+	   "rename onto a deleted page is refused");
+	OK(wiki_check(w, &report, &e) == 0, "check is clean after renames");
+	if (report)
+		fprintf(stderr, "%s", report);
+	free(report);
+	wiki_save_res_clear(&res);
+}
+
+static void test_templates(wiki *w)
+{
+	wiki_save_res res = {0};
+	store_page_list tl = {0};
+	err_info e = {0};
+	size_t len;
+	char *t;
+	/* 2023-11-14 22:13:20 UTC: the same date in UTC and in Europe */
+	int64_t at = 1700000000000;
+
+	t = wiki_template_fill(NULL, 0, "Weekly Notes", "ann", at, &len);
+	STREQ(t, "# Weekly Notes\n\n", "the built-in default is the title as heading");
+	OK(len == strlen(t), "default length");
+	free(t);
+	setenv("TZ", "UTC", 1);
+	t = wiki_template_fill("# {{title}}\n\nBy {{author}} on {{date}}. {{other}} {{title\n", 58,
+	                       "Weekly Notes", "ann", at, &len);
+	STREQ(t, "# Weekly Notes\n\nBy ann on 2023-11-14. {{other}} {{title\n",
+	      "placeholders filled, others kept");
+	OK(len == strlen(t), "filled length");
+	free(t);
+
+	OK(store_page_templates(wiki_store(w), &tl, &e) == 0 && tl.n == 0, "no templates yet");
+	store_page_list_free(&tl);
+	save(w, "Templates/Meeting", -1, "# {{title}}\n\n## Agenda\n", &res, &e);
+	save(w, "templates/Design doc", -1, "# {{title}}\n\n## Why\n", &res, &e);
+	save(w, "Templates are nice", -1, "not a template\n", &res, &e);
+	OK(store_page_templates(wiki_store(w), &tl, &e) == 0 && tl.n == 2,
+	   "pages titled Templates/... are templates (any case)");
+	if (tl.n == 2) {
+		STREQ(tl.v[0].title, "templates/Design doc", "sorted by title, case-insensitively");
+		STREQ(tl.v[1].title, "Templates/Meeting", "second template");
+	}
+	store_page_list_free(&tl);
+	OK(wiki_delete(w, "templates-meeting", "ann", NULL, NULL, &e) == 0 &&
+	       store_page_templates(wiki_store(w), &tl, &e) == 0 && tl.n == 1,
+	   "a deleted template is gone");
+	store_page_list_free(&tl);
+	wiki_save_res_clear(&res);
+}
+
 int main(void)
 {
 	char path[256], *report = NULL;
@@ -104,6 +257,8 @@ int main(void)
 	OK(wiki_check(w, &report, &e) == 0, "check is clean with the sample");
 	free(report);
 
+	test_rename(w);
+	test_templates(w);
 	wiki_save_res_clear(&res);
 	wiki_close(w);
 	snprintf(path, sizeof path, "rm -rf %s", dir);
