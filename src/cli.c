@@ -702,6 +702,23 @@ static int cmd_rename(struct cli_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+static int cmd_gc(struct cli_ctx *c, int argc, char **argv)
+{
+	store_gc_stats st;
+	struct opt opts[] = {{0}};
+	int n, rc;
+
+	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 0, 0)))
+		return rc;
+	if ((rc = open_wiki(c, OPEN_SAMPLE)))
+		return rc;
+	if (store_gc(wiki_store(c->w), &st, &c->err) < 0)
+		return fail(c);
+	printf("%lld old revisions compacted; %.1f KB -> %.1f KB\n", (long long)st.compacted,
+	       st.bytes_before / 1e3, st.bytes_after / 1e3);
+	return 0;
+}
+
 /* Every word, case-insensitively (ASCII), somewhere in the text. */
 static int has_all_words(const char *text, int argc, char **argv)
 {
@@ -1530,6 +1547,12 @@ const struct cli_command cli_commands[] = {
      "search and the backlinks, and links to it show as missing.  Its history\n"
      "stays (docday history), and restore brings it back.\n",
      cmd_delete, OPEN_SAMPLE, CMD_WRITES | CMD_RESTRICTED},
+    {"gc", "", "compact the database file",
+     "Like git gc: old revisions that saves left as plain text get their\n"
+     "compact form (a save compacts them only every few revisions), the\n"
+     "search index is merged, and VACUUM gives the free space back to the\n"
+     "file system.  Others may keep reading; writers wait until it is done.\n",
+     cmd_gc, OPEN_SAMPLE, CMD_WRITES},
     {"rename", "PAGE NEW-TITLE", "rename a page and rewrite the links to it",
      "Gives the page a new title and the name (slug) of that title, as a new\n"
      "revision, and in the same transaction rewrites every link to it in the\n"

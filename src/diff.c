@@ -2,7 +2,6 @@
  * word-level ranges inside replaced runs (see diff.h for the rules). */
 #include "diff.h"
 
-#include <git2.h>
 #include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 #include <string.h>
 #include <wctype.h>
 
+#include "gitlib.h"
 #include "u8.h"
 
 /* Line diffs slide changes to where a person would put them, as
@@ -20,12 +20,15 @@ static int lib_ready;
 static locale_t word_locale; /* for classifying word characters */
 static int word_locale_tried;
 
-void diff_lib_init(void)
+int diff_lib_init(err_info *e)
 {
-	if (!lib_ready) {
-		git_libgit2_init();
-		lib_ready = 1;
-	}
+	if (lib_ready)
+		return 0;
+	if (gitlib_open(e) < 0)
+		return -1;
+	git_libgit2_init();
+	lib_ready = 1;
+	return 0;
 }
 
 void diff_lib_shutdown(void)
@@ -93,7 +96,8 @@ static int make_patch(git_patch **p, const char *a, size_t alen, const char *b,
 	*p = NULL;
 	if (alen > DIFF_MAX_TEXT || blen > DIFF_MAX_TEXT)
 		return err_set(e, ERR_USER, "text too large to compare (over 1 GiB)");
-	diff_lib_init();
+	if (diff_lib_init(e) < 0)
+		return -1;
 	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
 	o.flags = GIT_DIFF_FORCE_TEXT | gflags;
 	o.max_size = -1;

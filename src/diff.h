@@ -91,9 +91,12 @@ enum diff_flags {
 	DIFF_HUNKS_ONLY = 2, /* fill hunks and counts only: no lines (blame) */
 };
 
-/* Initialises libgit2 once per process (git_libgit2_init); every diff_ and
- * merge_ function calls it, so callers need not. */
-void diff_lib_init(void);
+/* Loads libgit2 (gitlib.h: it is not linked, so that commands that never
+ * diff do not pay for it) and initialises it, once per process; every diff_
+ * and merge_ function calls it, so callers need not, except to do it
+ * before taking a lock.  0, or -1 with e set (ERR_USER) when the library
+ * cannot be loaded. */
+int diff_lib_init(err_info *e);
 
 /* Releases libgit2's global state if diff_lib_init ran, and the private
  * locale used for word ranges (for tests and leak checkers); a later diff_

@@ -44,9 +44,9 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
-#include <git2.h>
 
 #include "buf.h"
+#include "diff.h"
 #include "markdown.h"
 #include "store.h"
 #include "u8.h"
@@ -763,7 +763,6 @@ typedef struct site {
 	size_t *bl_src;        /* indexes of linking pages, in title order */
 	int home;              /* index of the page "home", or -1 */
 	cmark_llist *exts;
-	int git;               /* libgit2 initialised */
 	wanted *want;
 	size_t nwant, capwant;
 	buf search; /* search-index.js being built */
@@ -885,8 +884,6 @@ static void site_free(site *s)
 	buf_free(&s->wordtext);
 	if (s->exts)
 		cmark_llist_free(cmark_get_default_mem_allocator(), s->exts);
-	if (s->git)
-		git_libgit2_shutdown();
 }
 
 /* --- the page template ----------------------------------------------------- */
@@ -1700,63 +1697,36 @@ out:
 	return rc;
 }
 
-/* A unified diff of two texts as HTML lines, through libgit2 on memory
- * buffers (no repository). */
+/* A unified diff of two texts as HTML lines (diff.c: libgit2 on memory
+ * buffers, no repository). */
 static int diff_html(buf *b, const char *old, size_t oldlen, const char *new, size_t newlen,
                      err_info *e)
 {
-	git_patch *patch = NULL;
-	git_diff_options opts;
-	const git_diff_hunk *hunk;
-	const git_diff_line *line;
-	size_t h, nh, l, nl;
-	const char *cls;
+	diff_result *d = diff_texts(old, oldlen, new, newlen, 3, 0, e);
 
-	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-	opts.context_lines = 3;
-	opts.flags |= GIT_DIFF_FORCE_TEXT;
-	if (git_patch_from_buffers(&patch, old, oldlen, "a", new, newlen, "b", &opts) < 0) {
-		const git_error *ge = git_error_last();
-
-		return err_set(e, ERR_USER, "cannot compute a diff: %s", ge ? ge->message : "?");
-	}
-	nh = git_patch_num_hunks(patch);
+	if (!d)
+		return -1;
 	buf_puts(b, "<pre class=\"diff\"><code>");
-	if (!nh)
+	if (!d->nhunks)
 		buf_puts(b, "<span class=\"d-hunk\">(no change in the text)\n</span>");
-	for (h = 0; h < nh; h++) {
-		if (git_patch_get_hunk(&hunk, &nl, patch, h) < 0)
-			break;
-		buf_puts(b, "<span class=\"d-hunk\">");
-		esc_n(b, hunk->header, strnlen(hunk->header, hunk->header_len));
-		if (b->len && b->ptr[b->len - 1] == '\n')
-			buf_truncate(b, b->len - 1);
-		buf_puts(b, "\n</span>");
-		for (l = 0; l < nl; l++) {
-			if (git_patch_get_line_in_hunk(&line, patch, h, l) < 0)
-				break;
-			switch (line->origin) {
-			case GIT_DIFF_LINE_ADDITION: cls = "d-add"; break;
-			case GIT_DIFF_LINE_DELETION: cls = "d-del"; break;
-			case GIT_DIFF_LINE_CONTEXT: cls = "d-ctx"; break;
-			default: cls = "d-note"; break;
-			}
-			buf_printf(b, "<span class=\"%s\">", cls);
-			if (line->origin == GIT_DIFF_LINE_ADDITION || line->origin == GIT_DIFF_LINE_DELETION ||
-			    line->origin == GIT_DIFF_LINE_CONTEXT)
-				buf_putc(b, line->origin);
-			{
-				size_t n = line->content_len;
+	for (size_t h = 0; h < d->nhunks; h++) {
+		const diff_hunk *hk = &d->hunks[h];
 
-				if (n && line->content[n - 1] == '\n')
-					n--;
-				esc_n(b, line->content, n);
-			}
+		buf_puts(b, "<span class=\"d-hunk\">");
+		esc_n(b, hk->header, strlen(hk->header));
+		buf_puts(b, "\n</span>");
+		for (size_t l = hk->first; l < hk->first + hk->count; l++) {
+			const diff_line *ln = &d->lines[l];
+
+			buf_printf(b, "<span class=\"%s\">%c",
+			           ln->origin == '+' ? "d-add" : ln->origin == '-' ? "d-del" : "d-ctx",
+			           ln->origin);
+			esc_n(b, ln->text, ln->len);
 			buf_puts(b, "\n</span>");
 		}
 	}
 	buf_puts(b, "</code></pre>\n");
-	git_patch_free(patch);
+	diff_free(d);
 	return 0;
 }
 
@@ -2375,10 +2345,8 @@ int export_html(wiki *w, const char *dir, const export_opts *o, export_stats *st
 		if (x)
 			s.exts = cmark_llist_append(cmark_get_default_mem_allocator(), s.exts, x);
 	}
-	if (s.o.with_revisions) {
-		git_libgit2_init();
-		s.git = 1;
-	}
+	if (s.o.with_revisions && diff_lib_init(e) < 0)
+		goto out;
 	/* One snapshot of the wiki, whoever saves meanwhile. */
 	if (store_begin_read(s.st, e) < 0)
 		goto out;

@@ -2,12 +2,12 @@
  * marker check that keeps unresolved conflicts out of saved pages. */
 #include "merge.h"
 
-#include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diff.h"
+#include "gitlib.h"
 
 #define MARKER_SIZE 7
 
@@ -87,7 +87,8 @@ int merge_three(const char *base, size_t base_len, const char *ours, size_t ours
 	    check_input(ours, ours_len, "our", e) < 0 ||
 	    check_input(theirs, theirs_len, "their", e) < 0)
 		return -1;
-	diff_lib_init();
+	if (diff_lib_init(e) < 0)
+		return -1;
 	input(&in_base, base, base_len);
 	input(&in_ours, ours, ours_len);
 	input(&in_theirs, theirs, theirs_len);

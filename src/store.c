@@ -191,6 +191,7 @@ enum q {
 	Q_ALIASES_OF,
 	Q_PAGE_BY_ID,
 	Q_TEMPLATES,
+	Q_BODY_KIND_AT,
 	Q_COUNT
 };
 
@@ -222,6 +223,8 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_ALIAS_DROP] = "DELETE FROM aliases WHERE slug = ?1",
 	[Q_ALIAS_ADD] = "INSERT OR REPLACE INTO aliases(slug, page, at_ms) VALUES(?1, ?2, ?3)",
 	[Q_PAGE_BY_ID] = PAGE_COLS "WHERE p.id = ?1",
+	[Q_BODY_KIND_AT] = "SELECT b.kind FROM revisions r JOIN bodies b ON b.rev = r.id"
+			   " WHERE r.page = ?1 AND r.num = ?2",
 	/* LIKE ignores ASCII case: "templates/..." counts too */
 	[Q_TEMPLATES] = PAGE_COLS "WHERE p.deleted = 0 AND p.title LIKE 'Templates/%'"
 				  " ORDER BY p.title COLLATE NOCASE, p.slug",
@@ -1154,7 +1157,8 @@ static int migrate(store *s, int target, int *created, err_info *e)
 		               s->path, s->version, target);
 	}
 	if (s->version < 3 && target >= 3)
-		diff_lib_init(); /* before the lock, as in store_begin_write */
+		if (diff_lib_init(e) < 0) /* before the lock, as in store_begin_write */
+			return -1;
 	if (exec(s, "BEGIN IMMEDIATE", "starting the upgrade", e))
 		return -1;
 	/* another process may have upgraded it while we waited */
@@ -1263,9 +1267,6 @@ static int begin(store *s, const char *sql, int tx, err_info *e)
 
 int store_begin_write(store *s, err_info *e)
 {
-	/* A new revision compacts the previous head with libgit2, whose
-	 * start-up reads the CA bundle (milliseconds): not under the lock. */
-	diff_lib_init();
 	return begin(s, "BEGIN IMMEDIATE", TX_WRITE, e);
 }
 
@@ -1891,25 +1892,12 @@ out:
 	return r;
 }
 
-/* The previous head `prev` (number num) is followed by rev (text
- * body[0..len)): it changes from plain text to its compact form. */
-static int compact_prev_head(store *s, int64_t prev, int64_t num, int64_t rev,
-                             const char *body, size_t len, err_info *e)
+/* Compacts the revisions stored as plain text that are not their page's
+ * head, of one page (page_id) or of all (0): newest first, each against
+ * its successor, as long as the successor's text is at hand (a run of
+ * plain revisions below the head; migration 3 found every revision plain). */
+static int compact_runs(store *s, int64_t page_id, const char *what, err_info *e)
 {
-	body_row b;
-	int r = body_get(s, prev, &b, e);
-
-	if (r == 1 && b.kind == BODY_FULL)
-		r = body_compact(s, prev, num, (const char *)b.data, b.len, rev, body, len, e);
-	free(b.data);
-	return r < 0 ? -1 : 0;
-}
-
-/* Migration 3, after its script: every revision but its page's head gets
- * its compact form, newest first, each against its successor. */
-static int reencode_history(store *s, err_info *e)
-{
-	static const char what[] = "upgrading the schema to version 3";
 	sqlite3_stmt *st = NULL;
 	body_row b;
 	char *succ = NULL;
@@ -1919,10 +1907,13 @@ static int reencode_history(store *s, err_info *e)
 
 	rc = sqlite3_prepare_v2(s->db,
 	                        "SELECT r.page, r.id, r.num, r.id IS p.head FROM revisions r"
-	                        " JOIN pages p ON p.id = r.page ORDER BY r.page, r.num DESC",
+	                        " JOIN pages p ON p.id = r.page JOIN bodies b ON b.rev = r.id"
+	                        " WHERE b.kind = 'full' AND (?1 = 0 OR r.page = ?1)"
+	                        " ORDER BY r.page, r.num DESC",
 	                        -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return fail(s, rc, what, e);
+	sqlite3_bind_int64(st, 1, page_id);
 	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t pg = sqlite3_column_int64(st, 0), id = sqlite3_column_int64(st, 1);
 		int64_t num = sqlite3_column_int64(st, 2);
@@ -1950,6 +1941,38 @@ static int reencode_history(store *s, err_info *e)
 	sqlite3_finalize(st);
 	free(succ);
 	return r;
+}
+
+static int reencode_history(store *s, err_info *e)
+{
+	return compact_runs(s, 0, "upgrading the schema to version 3", e);
+}
+
+/* After a new head (number num) of a page: when STORE_PLAIN_RUN revisions
+ * below it are still plain text, compact them all (loading libgit2 if this
+ * process has not yet). */
+static int compact_if_due(store *s, int64_t page_id, int64_t num, err_info *e)
+{
+	sqlite3_stmt *st;
+	int rc, due = 0;
+
+	if (num <= STORE_PLAIN_RUN)
+		return 0;
+	if (!(st = prep(s, Q_BODY_KIND_AT, e)))
+		return -1;
+	sqlite3_bind_int64(st, 1, page_id);
+	sqlite3_bind_int64(st, 2, num - STORE_PLAIN_RUN);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		due = strcmp((const char *)sqlite3_column_text(st, 0), "full") == 0;
+	release(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, rc, "reading a revision", e);
+	if (!due)
+		return 0;
+	if (diff_lib_init(e) < 0)
+		return -1;
+	return compact_runs(s, page_id, "compacting old revisions", e);
 }
 
 /* The current head of a page: *head (0 when none), *num, *title (caller
@@ -2078,7 +2101,7 @@ int store_rev_add(store *s, int64_t page_id, const char *title, const char *body
 	if (r == 0)
 		r = set_head(s, page_id, rev, title, e);
 	if (r == 0 && head && s->version >= 3)
-		r = compact_prev_head(s, head, head_num, rev, body ? body : "", body_len, e);
+		r = compact_if_due(s, page_id, head_num + 1, e);
 	free(old_title);
 	if (r)
 		return -1;
@@ -2605,6 +2628,49 @@ static int place(const char *tmp, const char *path, err_info *e)
 		return err_set(e, ERR_USER, "%s already exists", path);
 	if (rename(tmp, path) != 0)
 		return err_set(e, ERR_USER, "cannot write %s: %s", path, strerror(errno));
+	return 0;
+}
+
+static int64_t file_bytes(const char *path, const char *suffix)
+{
+	char name[4096];
+	struct stat sb;
+
+	snprintf(name, sizeof name, "%s%s", path, suffix);
+	return stat(name, &sb) == 0 ? (int64_t)sb.st_size : 0;
+}
+
+int store_gc(store *s, store_gc_stats *out, err_info *e)
+{
+	int64_t n = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (s->readonly)
+		return err_set(e, ERR_USER, "%s is open read-only: gc writes", s->path);
+	out->bytes_before = file_bytes(s->path, "") + file_bytes(s->path, "-wal");
+	/* libgit2's start-up is slow: before the lock */
+	if (diff_lib_init(e) < 0 || store_begin_write(s, e) < 0)
+		return -1;
+	if (get_int(s,
+	            "SELECT count(*) FROM bodies b JOIN revisions r ON r.id = b.rev"
+	            " JOIN pages p ON p.id = r.page WHERE b.kind = 'full' AND p.head != r.id",
+	            &n, &rc)) {
+		fail(s, rc, "counting revisions", e);
+		store_rollback(s);
+		return -1;
+	}
+	if (compact_runs(s, 0, "compacting old revisions", e) ||
+	    exec(s, "INSERT INTO fts(fts) VALUES('optimize')", "optimising the search index", e) ||
+	    store_commit(s, e)) {
+		store_rollback(s);
+		return -1;
+	}
+	out->compacted = n;
+	if (exec(s, "VACUUM", "compacting the file (VACUUM)", e) ||
+	    exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", "checkpointing", e))
+		return -1;
+	out->bytes_after = file_bytes(s->path, "") + file_bytes(s->path, "-wal");
 	return 0;
 }
 

@@ -34,6 +34,13 @@ typedef struct store store;
  * plain text. */
 #define STORE_SNAPSHOT_EVERY 256
 
+/* Compacting needs libgit2's diff, whose loading and start-up cost a
+ * process more than the rest of a save.  So a save leaves the previous head
+ * as plain text, and the save that finds STORE_PLAIN_RUN plain revisions
+ * below its new head compacts them all (store_gc does the rest).  At most
+ * STORE_PLAIN_RUN old revisions of a page are plain at any time. */
+#define STORE_PLAIN_RUN 8
+
 enum store_open_flags {
 	STORE_CREATE = 1,   /* create the file when missing */
 	STORE_READONLY = 2, /* open read-only (no migration, no writes) */
@@ -318,6 +325,19 @@ int store_check(store *s, char **report, err_info *e);
 /* Heads of all pages (not deleted) with bodies, for consistency checks
  * that need Markdown (the wiki module recomputes links from them). */
 int store_heads(store *s, store_rev_list *out, err_info *e);
+
+typedef struct store_gc_stats {
+	int64_t compacted;    /* old revisions that were still plain text */
+	int64_t bytes_before; /* the file and its WAL */
+	int64_t bytes_after;
+} store_gc_stats;
+
+/* Compacts the whole file, like `git gc`: every old revision still stored
+ * as plain text gets its compact form, the search index is merged into one
+ * segment (FTS5 'optimize'), then VACUUM and a WAL checkpoint give the
+ * space back.  Other processes may read meanwhile; writers wait.  0, or -1
+ * with e set. */
+int store_gc(store *s, store_gc_stats *out, err_info *e);
 
 /* A consistent online copy to `path` (VACUUM INTO a temporary name beside
  * it, then rename).  Refuses an existing path. */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "diff.h"
 #include "markdown.h"
 #include "merge.h"
 #include "sample.h"
@@ -376,7 +377,20 @@ int wiki_save(wiki *w, const wiki_save_req *req, wiki_save_res *res, err_info *e
 	doc = md_parse(req->text, req->len, MD_FOOTNOTES, e);
 	if (!doc)
 		return -1;
-	/* store_begin_write loads libgit2 before taking the lock. */
+	/* A stale base means a merge: libgit2's start-up is slow, so load it
+	 * before taking the lock.  (A head that moves meanwhile loads it under
+	 * the lock; that is only slower.) */
+	if (req->base > 0) {
+		store_page p = {0};
+
+		if (wiki_find_any(w, req->name, &p, NULL) == 1 && p.head_num != req->base &&
+		    diff_lib_init(e) < 0) {
+			store_page_clear(&p);
+			md_free(doc);
+			return -1;
+		}
+		store_page_clear(&p);
+	}
 	rc = begin(w, e);
 	if (rc == 0)
 		rc = finish(w, save_locked(w, req, doc, res, e), e);

@@ -88,4 +88,22 @@ same "it names the revisions that had it" "$out" "h	H	1,2,3,4"
 expect "-a with two words" 0 $D search -a four two
 same "only revisions with both" "$out" "h	H	3"
 expect "nothing found" 1 $D search -a nowhere-to-be-found
+
+# gc: compacts what saves left plain, merges the index, VACUUMs.
+for i in $(seq 1 12); do printf '# H\n\nline %s\n' "$i" | "$DOCDAY" $D save h -m "edit $i" >/dev/null; done
+expect "gc" 0 $D gc
+case $out in
+*" old revisions compacted; "*" KB -> "*" KB") ok "gc says what it did" ;;
+*) not_ok "gc says what it did" "got: $out" ;;
+esac
+run $D history h
+first=$(printf '%s\n' "$out" | awk '$0 ~ /edit 1$/ { print $1 }')
+expect "every revision still reads after gc" 0 $D cat h --rev "$first"
+same "the revision of edit 1 has its text" "$out" "# H
+
+line 1"
+expect "check after gc" 0 $D check
+expect "gc again has nothing to compact" 0 $D gc
+has "zero the second time" "$out" "0 old revisions compacted"
+expect "gc takes no arguments" 2 $D gc extra
 done_testing

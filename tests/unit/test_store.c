@@ -967,6 +967,20 @@ static void test_rev_storage(void)
 	OK(page > 0, "history: 300 random edits saved");
 	if (!page)
 		return;
+	OK(raw_int(path, "SELECT count(*) FROM bodies WHERE kind = 'full'") <= STORE_PLAIN_RUN + 1,
+	   "history: saves leave at most STORE_PLAIN_RUN old revisions plain");
+	for (i = 0; i < EDITS; i++)
+		bad += !same_rev(s, page, i + 1, texts[i], lens[i]);
+	OK(bad == 0, "history: every revision reads back before gc");
+	{
+		store_gc_stats gs;
+		err_info e = {0};
+
+		OK(store_gc(s, &gs, &e) == 0 && gs.compacted >= 1 &&
+		           gs.compacted <= STORE_PLAIN_RUN && gs.bytes_after > 0,
+		   "history: gc compacts the plain ones");
+	}
+	bad = 0;
 	for (i = 0; i < EDITS; i++)
 		bad += !same_rev(s, page, i + 1, texts[i], lens[i]);
 	OK(bad == 0, "history: every revision reads back byte for byte (oldest first)");
@@ -1209,6 +1223,11 @@ static void test_damaged_body(void)
 
 	add_rev(s, page, NULL, "one\n2\nthree\n", "bob", 2, NULL, NULL);
 	add_rev(s, page, NULL, "one\n2\n3\n", "bob", 3, NULL, NULL);
+	{
+		store_gc_stats gs;
+
+		OK(store_gc(s, &gs, &e) == 0 && gs.compacted == 2, "damage: gc compacts both");
+	}
 	OK(check_count(s, &report) == 0, "damage: clean before");
 	free(report);
 	store_close(s);
