@@ -5,7 +5,8 @@
 #   ./setup.sh run     install, build, open the TUI on the sample wiki
 #   ./setup.sh check   install, build, run the whole test suite (make check),
 #                      then again from the release tarball under AddressSanitizer
-#                      and UBSan (make distcheck --enable-asan)
+#                      and UBSan (make distcheck --enable-asan), then each
+#                      libFuzzer target for 60 s (tests/fuzz/run.sh; FUZZ_SECONDS)
 #   ./setup.sh build   install and build only
 #
 # It is idempotent: a second run installs nothing and rebuilds only what
@@ -19,7 +20,8 @@ PACKAGES="build-essential autoconf automake pkg-config
 libncurses-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev libgit2-dev
 zlib1g-dev
 "
-TEST_PACKAGES="tmux python3 sqlite3 git tidy chromium openssh-server openssh-client"
+TEST_PACKAGES="tmux python3 sqlite3 git tidy chromium openssh-server openssh-client
+clang libclang-rt-14-dev"
 [ "${1:-run}" = check ] && PACKAGES="$PACKAGES $TEST_PACKAGES"
 
 missing=
@@ -63,6 +65,12 @@ check)
 		exit 1
 	}
 	grep -E '^# (TOTAL|PASS|FAIL|ERROR):' distcheck.log | sed 's/^/distcheck (ASan) /' >&2
+	# The fuzzers, two at a time on two cores; their results join the
+	# summary that .ci/run prints (automake's .trs format).
+	echo "setup: each libFuzzer target for ${FUZZ_SECONDS:-60} s (tests/fuzz/run.sh)" >&2
+	rm -f tests/fuzz/ci.trs
+	FUZZ_JOBS=$(nproc 2>/dev/null || echo 2) FUZZ_TRS=$PWD/tests/fuzz/ci.trs \
+		FUZZ_SECONDS=${FUZZ_SECONDS:-60} sh tests/fuzz/run.sh
 	;;
 build) ;;
 *)

@@ -23,7 +23,11 @@ shift 2
 work=$(mktemp -d "${TMPDIR:-/tmp}/docday-fuzz.XXXXXX") || exit 1
 failed=0
 
-for t in "$@"; do
+# One target: regression inputs, then the timed run.  Its summary line goes
+# to $work/NAME/result, and the file $work/NAME/failed exists on failure.
+one() {
+	t=$1
+	fail=0
 	name=$(basename "$t")
 	dir=$work/$name
 	mkdir -p "$dir/corpus" "$dir/artifacts"
@@ -45,7 +49,7 @@ for t in "$@"; do
 			if ! "$t" -artifact_prefix="$dir/artifacts/" "$f" >"$dir/regress.log" 2>&1; then
 				echo "$name: FAILED on the regression input $f (log: $dir/regress.log)"
 				grep -m3 -E 'invariant broken|ERROR: |runtime error' "$dir/regress.log"
-				failed=1
+				fail=1
 			fi
 		done
 	fi
@@ -65,13 +69,40 @@ for t in "$@"; do
 	if [ "$rc" -eq 0 ]; then
 		result=ok
 	else
-		failed=1
+		fail=1
 		art=$(find "$dir/artifacts" -type f | head -1)
 		why=$(grep -m1 -E 'invariant broken|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error|SUMMARY' "$dir/fuzz.log")
 		result="FAILED (exit $rc): ${why:-see the log}; reproducer: ${art:-none}; log: $dir/fuzz.log"
 	fi
+	[ "$fail" -eq 0 ] || [ "$rc" -ne 0 ] || result="FAILED (a regression input failed; log: $dir/regress.log)"
 	printf '%s: %s runs, %s, corpus %s files (%s regression inputs): %s\n' \
-		"$name" "${runs:-?}" "${cov:-cov: ?}" "$ncorp" "$nreg" "$result"
+		"$name" "${runs:-?}" "${cov:-cov: ?}" "$ncorp" "$nreg" "$result" >"$dir/result"
+	[ "$fail" -eq 0 ] || : >"$dir/failed"
+}
+
+# FUZZ_JOBS targets at a time (each still gets SECONDS).
+jobs=${FUZZ_JOBS:-1}
+running=0
+for t in "$@"; do
+	one "$t" &
+	running=$((running + 1))
+	if [ "$running" -ge "$jobs" ]; then
+		wait
+		running=0
+	fi
+done
+wait
+for t in "$@"; do
+	name=$(basename "$t")
+	cat "$work/$name/result" 2>/dev/null || echo "$name: FAILED (no result)"
+	if [ -e "$work/$name/failed" ] || [ ! -e "$work/$name/result" ]; then
+		failed=1
+		res=FAIL
+	else
+		res=PASS
+	fi
+	# FUZZ_TRS: automake's test-result lines, for a CI summary.
+	[ -z "${FUZZ_TRS:-}" ] || echo ":test-result: $res $name for $secs s" >>"$FUZZ_TRS"
 done
 
 if [ "$failed" -ne 0 ]; then
