@@ -56,6 +56,7 @@ struct cli_ctx {
 	int color;
 	int restricted; /* --restricted or $DOCDAY_RESTRICTED: no way out */
 	int read_only;  /* --read-only: browse, never write */
+	int ascii;      /* --ascii / $DOCDAY_ASCII / a CJK locale: ASCII decorations */
 	err_info err;
 };
 
@@ -1370,6 +1371,7 @@ static int render(struct cli_ctx *c, const char *text, size_t len, int width, in
 	if (!md)
 		return fail(c);
 	lo.width = width;
+	lo.ascii = c->ascii;
 	if (c->w) {
 		lo.page_exists = wiki_page_exists;
 		lo.ctx = c->w;
@@ -1655,12 +1657,15 @@ static void print_usage(FILE *f)
 	      "  --user NAME     author name (only for the wiki's owner: ssh forced commands)\n"
 	      "  --restricted    no way out: no files, no shell, no other database\n"
 	      "  --read-only     browse only\n"
+	      "  --ascii         draw rules, bullets, boxes and arrows with ASCII only\n"
+	      "                  (the default in ja/zh/ko locales; $DOCDAY_ASCII=0/1)\n"
 	      "  -h, --help      show this help\n"
 	      "  -V, --version   show the version\n"
 	      "\n"
 	      "PAGE is a page's slug (getting-started) or its title (\"Getting Started\").\n"
 	      "Exit codes: 0 ok, 1 user error, 2 usage, 3 database problem, 4 conflict.\n"
-	      "Environment: DOCDAY_DB, DOCDAY_RESTRICTED, XDG_DATA_HOME, HOME, NO_COLOR.\n"
+	      "Environment: DOCDAY_DB, DOCDAY_RESTRICTED, DOCDAY_ASCII, XDG_DATA_HOME, HOME,\n"
+	      "NO_COLOR.\n"
 	      "See 'docday help COMMAND', 'docday help keys' and docday(1).\n",
 	      f);
 }
@@ -1712,6 +1717,7 @@ static int run_tui(struct cli_ctx *c, int argc, char **argv)
 	uo.author = c->author;
 	uo.restricted = c->restricted;
 	uo.read_only = c->read_only;
+	uo.ascii = c->ascii;
 	uo.start = argc ? argv[0] : "home";
 	uo.label = c->db_path;
 	uo.no_color = !c->color;
@@ -1799,16 +1805,35 @@ static char **ssh_argv(char **argv, int i, const char *cmd, int *argc, char **me
 	return v;
 }
 
+/* ASCII decorations by default where East Asian Ambiguous characters (box
+ * drawing, bullets, check boxes, arrows) are usually two columns wide: in a
+ * Chinese, Japanese or Korean locale.  $DOCDAY_ASCII=1 or 0 decides. */
+static int want_ascii(void)
+{
+	const char *v = getenv("DOCDAY_ASCII"), *loc;
+
+	if (v && *v)
+		return strcmp(v, "0") != 0;
+	loc = getenv("LC_ALL");
+	if (!loc || !*loc)
+		loc = getenv("LC_CTYPE");
+	if (!loc || !*loc)
+		loc = getenv("LANG");
+	return loc && (strncmp(loc, "ja", 2) == 0 || strncmp(loc, "zh", 2) == 0 ||
+	               strncmp(loc, "ko", 2) == 0);
+}
+
 int cli_main(int argc, char **argv)
 {
 	struct cli_ctx c;
 	const char *db = NULL, *help = NULL, *version = NULL, *user = NULL, *restricted = NULL,
-	           *ro = NULL, *env_r = getenv("DOCDAY_RESTRICTED"),
+	           *ro = NULL, *ascii = NULL, *env_r = getenv("DOCDAY_RESTRICTED"),
 	           *ssh_cmd = getenv("SSH_ORIGINAL_COMMAND");
 	struct opt gopts[] = {{"db", 0, 1, &db},
 	                      {"user", 0, 1, &user},
 	                      {"restricted", 0, 0, &restricted},
 	                      {"read-only", 0, 0, &ro},
+	                      {"ascii", 0, 0, &ascii},
 	                      {"help", 'h', 0, &help},
 	                      {"version", 'V', 0, &version},
 	                      {0}};
@@ -1847,6 +1872,7 @@ int cli_main(int argc, char **argv)
 		return usage_error(&c, "--db needs a file name");
 	c.restricted = restricted || (env_r && *env_r && strcmp(env_r, "0") != 0);
 	c.read_only = ro != NULL;
+	c.ascii = ascii != NULL || want_ascii();
 	if (c.restricted && ssh_cmd && *ssh_cmd) {
 		/* The operator's forced command runs; the client only picks a
 		 * subcommand from the allow-list, never a global option. */

@@ -20,6 +20,7 @@ typedef struct ui_opts {
 	const char *author; /* who saves (login name) */
 	int read_only;      /* browse only: no saving, no presence rows */
 	int restricted;     /* no way out: no suspend, no $EDITOR, no files */
+	int ascii;          /* layout decorations from ASCII only */
 	const char *stdin_text; /* file mode: the text of "-" (read before) */
 	size_t stdin_len;
 } ui_opts;

@@ -61,6 +61,7 @@ static void relayout(struct ui *ui, struct page *s, int cols)
 		anchor = s->lay->lines[s->top].src_line;
 	layout_free(s->lay);
 	lo.width = cols > 0 ? cols : 1;
+	lo.ascii = ui->opts->ascii;
 	lo.page_exists = ui_page_exists;
 	lo.ctx = ui;
 	s->lay = layout_render(s->md, &lo, NULL);

@@ -39,4 +39,18 @@ same "view - reads standard input" "$rc" 0
 has "view - renders it" "$out" "Viewed"
 expect "view of a missing file" 1 view "$TMP/nope.md"
 one_line "missing file: one line" "$err"
+
+# --ascii: decorations from ASCII only; the default in CJK locales.
+printf '# Title\n\n- item\n- [ ] task\n\n> quoted\n\n---\n\n| a | b |\n|---|---|\n| 1 | 2 |\n' >"$TMP/deco.md"
+expect "view with Unicode decorations" 0 view "$TMP/deco.md"
+has "a bullet by default" "$out" "•"
+expect "view --ascii" 0 --ascii view "$TMP/deco.md"
+same "--ascii prints ASCII only" "$(printf '%s' "$out" | LC_ALL=C grep -c '[^ -~]')" 0
+has "--ascii keeps the text" "$out" "task"
+out=$(LANG=ja_JP.UTF-8 LC_ALL= "$DOCDAY" view "$TMP/deco.md")
+same "a Japanese locale gets ASCII decorations" "$(printf '%s' "$out" | LC_ALL=C grep -c '[^ -~]')" 0
+out=$(DOCDAY_ASCII=0 LANG=ja_JP.UTF-8 LC_ALL= "$DOCDAY" view "$TMP/deco.md")
+has "DOCDAY_ASCII=0 turns it off" "$out" "•"
+out=$(DOCDAY_ASCII=1 "$DOCDAY" view "$TMP/deco.md")
+hasnt "DOCDAY_ASCII=1 turns it on" "$out" "•"
 done_testing
