@@ -19,7 +19,7 @@
  * CUSTOM_INLINE's on_enter/on_exit are the only raw HTML docday puts into
  * a tree, always built from escaped text.  Raw HTML in pages stays off
  * (cmark's default safe mode) unless opts->unsafe.  Every file passes
- * through put_file(), which replaces C0 controls other than TAB, LF and CR,
+ * through put_html(), which replaces C0 controls other than TAB, LF and CR,
  * DEL, C1 controls and noncharacters, whatever produced them.
  *
  * The export reads one snapshot (a read transaction), loads the page list
@@ -32,6 +32,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -331,6 +333,19 @@ static void smap_free(smap *m)
 	memset(m, 0, sizeof *m);
 }
 
+/* The distinct words of one page for the search index (see put_words). */
+typedef struct word_ent {
+	uint32_t off, len, hash, gen; /* free unless gen is the set's */
+} word_ent;
+
+typedef struct wordset {
+	word_ent *v;
+	size_t cap, n;
+	uint32_t gen;
+	const buf *b; /* the index being built */
+	size_t base;  /* where this page's words start in it */
+} wordset;
+
 /* --- file names ------------------------------------------------------------ */
 
 /* The stem of a page's file names: its slug; "_" + slug for the names of
@@ -438,6 +453,22 @@ static void clean_into(buf *b, const char *s, size_t n)
 
 enum { DIR_ABSENT, DIR_EMPTY, DIR_EXPORT };
 
+/* Files waiting for the writer thread: at most this many, and at most this
+ * many bytes unless the queue is empty (one file may be bigger). */
+#define QUEUE_FILES 256
+#define QUEUE_BYTES ((size_t)32 << 20)
+/* The writer is woken when this many files or bytes wait, not for each
+ * file: thousands of wake-ups cost more system time than they save. */
+#define WAKE_FILES 32
+#define WAKE_BYTES ((size_t)1 << 20)
+
+/* A file on its way to the disk; the queue owns name and data. */
+typedef struct qfile {
+	char *name;
+	char *data;
+	size_t len;
+} qfile;
+
 typedef struct outdir {
 	char *dir; /* the target, absolute, symbolic links resolved */
 	char *tmp; /* DIR.tmp-XXXXXX beside it */
@@ -445,7 +476,23 @@ typedef struct outdir {
 	int kind;
 	size_t files;
 	unsigned long long bytes;
-	buf scratch; /* for cleaning */
+	/* The writer thread (writer_main), when it could be started.  Making
+	 * and filling thousands of files is mostly the kernel's work; on its
+	 * own thread it overlaps the rendering of the next pages. */
+	int threaded;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t more;  /* files were queued, the queue closed or is full */
+	pthread_cond_t room;  /* the queue has room, or the writer failed */
+	qfile q[QUEUE_FILES]; /* a ring: qn files from qhead on ... */
+	size_t qhead, qn;
+	size_t qdone;  /* ... of which the first qdone are written */
+	size_t qbytes; /* the bytes of the files not yet written */
+	int closed;    /* no more files will come */
+	int full;      /* the main thread waits for room */
+	int cancel;    /* drop what is queued: the export has failed */
+	int failed;    /* the writer could not write a file; werr says why */
+	err_info werr;
 } outdir;
 
 /* Removes the tree at parent/name, never following symbolic links.  Only
@@ -584,8 +631,11 @@ static int resolve_dir(outdir *o, const char *dir, err_info *e)
 }
 
 static int put_raw(outdir *o, const char *name, const char *data, size_t len, err_info *e);
+static void writer_start(outdir *o);
+static int writer_stop(outdir *o, int cancel, err_info *e);
 
-/* Prepares the temporary folder beside dir and writes the marker. */
+/* Prepares the temporary folder beside dir, writes the marker and starts
+ * the writer thread. */
 static int outdir_open(outdir *o, const char *dir, const char *what, err_info *e)
 {
 	struct stat sb;
@@ -624,12 +674,14 @@ static int outdir_open(outdir *o, const char *dir, const char *what, err_info *e
 		return -1;
 	}
 	buf_free(&b);
+	writer_start(o);
 	return 0;
 }
 
 /* Removes the temporary folder; the target is untouched. */
 static void outdir_abort(outdir *o)
 {
+	writer_stop(o, 1, NULL);
 	if (o->fd >= 0)
 		close(o->fd);
 	o->fd = -1;
@@ -637,19 +689,25 @@ static void outdir_abort(outdir *o)
 		rm_tree(AT_FDCWD, o->tmp);
 	free(o->tmp);
 	free(o->dir);
-	buf_free(&o->scratch);
 	o->tmp = o->dir = NULL;
 }
 
-/* The new site takes the target's place: in one step where the file
- * system can swap two names, else by renaming the old site aside first
- * (and back, should the second rename fail).  The old site is removed
- * after the swap. */
+/* The new site takes the target's place, once every file is written and
+ * on the disk: in one step where the file system can swap two names, else
+ * by renaming the old site aside first (and back, should the second rename
+ * fail).  The old site is removed after the swap.  One syncfs() of the
+ * file system stands for an fsync() of every file: a crash then leaves the
+ * old site or the new one, whole (docs/architecture.md, "Publishing"). */
 static int outdir_commit(outdir *o, err_info *e)
 {
 	char *old;
 	buf b = BUF_INIT;
 
+	if (writer_stop(o, 0, e) < 0)
+		return -1;
+	if (syncfs(o->fd) < 0)
+		return err_set(e, ERR_USER, "cannot write the export in %s to the disk: %s", o->tmp,
+		               strerror(errno));
 	close(o->fd);
 	o->fd = -1;
 	if (o->kind != DIR_EXPORT) {
@@ -688,18 +746,17 @@ done:
 	o->tmp = NULL;
 	free(o->dir);
 	o->dir = NULL;
-	buf_free(&o->scratch);
 	return 0;
 }
 
-static int put_raw(outdir *o, const char *name, const char *data, size_t len, err_info *e)
+/* Creates the file name in the temporary folder with data[0..len). */
+static int write_now(const outdir *o, const char *name, const char *data, size_t len,
+                     err_info *e)
 {
 	int fd;
 	ssize_t w;
 	size_t done = 0;
 
-	if (!safe_name(name))
-		return err_set(e, ERR_USER, "internal error: refusing the file name '%s'", name);
 	fd = openat(o->fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0)
 		return err_set(e, ERR_USER, "cannot create %s/%s: %s", o->tmp, name, strerror(errno));
@@ -717,20 +774,243 @@ static int put_raw(outdir *o, const char *name, const char *data, size_t len, er
 	}
 	if (close(fd) < 0)
 		return err_set(e, ERR_USER, "cannot write %s/%s: %s", o->tmp, name, strerror(errno));
-	o->files++;
-	o->bytes += len;
 	return 0;
 }
 
-/* Writes a file of the HTML site: the one place every byte passes, so no
- * control character reaches a file whatever made it. */
+/* The writer thread: writes the queued files in order until the queue is
+ * closed and every file is written.  After the first failure it only marks
+ * them done; put_owned and writer_stop report the failure.  It never
+ * allocates or frees memory: the main thread frees what was written (a
+ * free() from here would contend with the main thread's malloc() for the
+ * allocator's lock). */
+static void *writer_main(void *arg)
+{
+	outdir *o = arg;
+	qfile f[WAKE_FILES];
+	err_info e;
+	size_t n, k, bytes;
+	int rc, skip;
+
+	pthread_mutex_lock(&o->mu);
+	for (;;) {
+		while (!o->closed && !o->full &&
+		       (o->qdone == o->qn ||
+		        (o->qn - o->qdone < WAKE_FILES && o->qbytes < WAKE_BYTES)))
+			pthread_cond_wait(&o->more, &o->mu);
+		if (o->qdone == o->qn) {
+			if (o->closed)
+				break;
+			o->full = 0; /* nothing left to write: room enough */
+			pthread_cond_signal(&o->room);
+			continue;
+		}
+		/* a batch at a time: the lock is taken once per batch */
+		n = o->qn - o->qdone < WAKE_FILES ? o->qn - o->qdone : WAKE_FILES;
+		for (k = 0; k < n; k++)
+			f[k] = o->q[(o->qhead + o->qdone + k) % QUEUE_FILES];
+		skip = o->failed || o->cancel;
+		pthread_mutex_unlock(&o->mu);
+		rc = 0;
+		bytes = 0;
+		for (k = 0; k < n; k++) {
+			if (!skip && rc == 0) {
+				err_clear(&e);
+				rc = write_now(o, f[k].name, f[k].data, f[k].len, &e);
+			}
+			bytes += f[k].len;
+		}
+		pthread_mutex_lock(&o->mu);
+		o->qdone += n;
+		o->qbytes -= bytes;
+		if (rc < 0 && !o->failed) {
+			o->failed = 1;
+			o->werr = e;
+			pthread_cond_broadcast(&o->room);
+		}
+		if (o->full && o->qn - o->qdone <= QUEUE_FILES / 2 &&
+		    o->qbytes <= QUEUE_BYTES / 2) {
+			o->full = 0;
+			pthread_cond_signal(&o->room);
+		}
+	}
+	pthread_mutex_unlock(&o->mu);
+	return NULL;
+}
+
+/* Takes the written files off the queue into done[] (the caller frees
+ * them, outside the lock); the lock is held. */
+static size_t writer_reclaim(outdir *o, qfile *done)
+{
+	size_t k, n = o->qdone;
+
+	for (k = 0; k < n; k++)
+		done[k] = o->q[(o->qhead + k) % QUEUE_FILES];
+	o->qhead = (o->qhead + n) % QUEUE_FILES;
+	o->qn -= n;
+	o->qdone = 0;
+	return n;
+}
+
+static void free_files(qfile *v, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		free(v[k].name);
+		free(v[k].data);
+	}
+}
+
+/* Starts the writer thread, with every signal blocked (signals are the
+ * main thread's business).  When it cannot start, files are written at
+ * once instead. */
+static void writer_start(outdir *o)
+{
+	sigset_t all, old;
+
+	if (pthread_mutex_init(&o->mu, NULL) != 0)
+		return;
+	if (pthread_cond_init(&o->more, NULL) != 0) {
+		pthread_mutex_destroy(&o->mu);
+		return;
+	}
+	if (pthread_cond_init(&o->room, NULL) != 0) {
+		pthread_cond_destroy(&o->more);
+		pthread_mutex_destroy(&o->mu);
+		return;
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	o->threaded = pthread_create(&o->thread, NULL, writer_main, o) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!o->threaded) {
+		pthread_cond_destroy(&o->room);
+		pthread_cond_destroy(&o->more);
+		pthread_mutex_destroy(&o->mu);
+	}
+}
+
+/* Closes the queue and waits for the writer thread to write what is
+ * queued (with cancel: to drop it) and end.  Returns -1 with e set when a
+ * file could not be written. */
+static int writer_stop(outdir *o, int cancel, err_info *e)
+{
+	if (!o->threaded)
+		return 0;
+	pthread_mutex_lock(&o->mu);
+	o->closed = 1;
+	o->cancel |= cancel;
+	pthread_cond_signal(&o->more);
+	pthread_mutex_unlock(&o->mu);
+	pthread_join(o->thread, NULL);
+	o->threaded = 0;
+	while (o->qn) {
+		qfile *f = &o->q[o->qhead];
+
+		free(f->name);
+		free(f->data);
+		o->qhead = (o->qhead + 1) % QUEUE_FILES;
+		o->qn--;
+	}
+	pthread_cond_destroy(&o->room);
+	pthread_cond_destroy(&o->more);
+	pthread_mutex_destroy(&o->mu);
+	if (!o->failed)
+		return 0;
+	if (e)
+		*e = o->werr;
+	return -1;
+}
+
+/* Writes the file name with data[0..len), taking name and data (both
+ * malloc'd): queued for the writer thread when there is one, else written
+ * at once.  A queued file that cannot be written fails a later call, or
+ * outdir_commit. */
+static int put_owned(outdir *o, char *name, char *data, size_t len, err_info *e)
+{
+	qfile done[QUEUE_FILES];
+	size_t ndone = 0;
+	int rc = 0;
+
+	if (!safe_name(name)) {
+		rc = err_set(e, ERR_USER, "internal error: refusing the file name '%s'", name);
+	} else if (!o->threaded) {
+		rc = write_now(o, name, data, len, e);
+	} else {
+		pthread_mutex_lock(&o->mu);
+		for (;;) {
+			ndone += writer_reclaim(o, done + ndone);
+			if (o->failed ||
+			    !(o->qn == QUEUE_FILES || (o->qn && o->qbytes + len > QUEUE_BYTES)))
+				break;
+			o->full = 1; /* the writer works on until there is room */
+			pthread_cond_signal(&o->more);
+			pthread_cond_wait(&o->room, &o->mu);
+		}
+		if (o->failed) {
+			if (e)
+				*e = o->werr;
+			rc = -1;
+		} else {
+			qfile *f = &o->q[(o->qhead + o->qn) % QUEUE_FILES];
+
+			f->name = name;
+			f->data = data;
+			f->len = len;
+			o->qn++;
+			o->qbytes += len;
+			name = data = NULL;
+			if (o->qn - o->qdone >= WAKE_FILES || o->qbytes >= WAKE_BYTES)
+				pthread_cond_signal(&o->more);
+		}
+		pthread_mutex_unlock(&o->mu);
+		free_files(done, ndone);
+	}
+	free(name);
+	free(data);
+	if (rc == 0) {
+		o->files++;
+		o->bytes += len;
+	}
+	return rc;
+}
+
+/* Writes a file of data[0..len) as it is (the marker, the Markdown
+ * folder). */
+static int put_raw(outdir *o, const char *name, const char *data, size_t len, err_info *e)
+{
+	char *copy = malloc(len ? len : 1);
+
+	if (!copy)
+		abort();
+	memcpy(copy, data, len);
+	return put_owned(o, xstrdup(name), copy, len, e);
+}
+
+/* Writes a file of the HTML site from b, taking b's memory (b is left
+ * empty): the one place every byte of the site passes, so no control
+ * character reaches a file whatever made it. */
+static int put_html(outdir *o, const char *name, buf *b, err_info *e)
+{
+	buf clean = BUF_INIT;
+	size_t len;
+
+	if (!clean_text(buf_cstr(b), b->len)) {
+		clean_into(&clean, buf_cstr(b), b->len);
+		buf_free(b);
+		*b = clean;
+	}
+	len = b->len;
+	return put_owned(o, xstrdup(name), buf_detach(b), len, e);
+}
+
+/* put_html of a copy of data[0..len) (the style sheet, the script). */
 static int put_file(outdir *o, const char *name, const char *data, size_t len, err_info *e)
 {
-	if (clean_text(data, len))
-		return put_raw(o, name, data, len, e);
-	buf_truncate(&o->scratch, 0);
-	clean_into(&o->scratch, data, len);
-	return put_raw(o, name, buf_cstr(&o->scratch), o->scratch.len, e);
+	buf b = BUF_INIT;
+
+	buf_put(&b, data, len);
+	return put_html(o, name, &b, e);
 }
 
 /* --- the site's state ---------------------------------------------------- */
@@ -766,14 +1046,17 @@ typedef struct site {
 	wanted *want;
 	size_t nwant, capwant;
 	buf search; /* search-index.js being built */
+	buf nav;    /* the header of every page (make_nav) */
 	/* per page, reused */
+	cmark_mem *mem; /* the page's tree's allocator (md_cmark_mem) */
 	heading *heads;
 	size_t nheads, capheads;
 	link_ref *links;
 	cmark_node **images;
 	size_t nlinks, caplinks, nimages, capimages;
-	smap anchors, words, missing;
-	buf plain, wordtext;
+	smap anchors, missing;
+	wordset words;
+	buf plain;
 } site;
 
 static const store_page *page_at(const site *s, size_t i)
@@ -788,6 +1071,8 @@ static long find_page(site *s, const char *slug)
 
 	return e ? e->val : -1;
 }
+
+static void make_nav(site *s);
 
 #define PUSH(v, n, cap)                                                                  \
 	(((n) == (cap) ? ((cap) = (cap) ? (cap) * 2 : 16,                                    \
@@ -813,6 +1098,7 @@ static int load_pages(site *s, err_info *e)
 	}
 	h = find_page(s, "home");
 	s->home = (int)h;
+	make_nav(s);
 	return 0;
 }
 
@@ -874,29 +1160,25 @@ static void site_free(site *s)
 		free(s->want[i].slug);
 	free(s->want);
 	buf_free(&s->search);
+	buf_free(&s->nav);
 	free(s->heads);
 	free(s->links);
 	free(s->images);
 	smap_free(&s->anchors);
-	smap_free(&s->words);
+	free(s->words.v);
 	smap_free(&s->missing);
 	buf_free(&s->plain);
-	buf_free(&s->wordtext);
 	if (s->exts)
 		cmark_llist_free(cmark_get_default_mem_allocator(), s->exts);
 }
 
 /* --- the page template ----------------------------------------------------- */
 
-static void page_open(const site *s, buf *b, const char *title, const char *body_class)
+/* The site's header, the same on every page: made once (page_open). */
+static void make_nav(site *s)
 {
-	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	            "<meta name=\"generator\" content=\"docday\">\n<title>");
-	esc(b, title);
-	buf_puts(b, "</title>\n<link rel=\"stylesheet\" href=\"style.css\">\n</head>\n<body");
-	if (body_class)
-		buf_printf(b, " class=\"%s\"", body_class);
+	buf *b = &s->nav;
+
 	buf_puts(b, ">\n<header class=\"site\">\n<nav aria-label=\"Site\">\n");
 	if (s->home >= 0) {
 		buf_puts(b, "<a class=\"brand\" href=\"");
@@ -914,6 +1196,21 @@ static void page_open(const site *s, buf *b, const char *title, const char *body
 	            "<input type=\"search\" name=\"q\" placeholder=\"Search\" "
 	            "aria-label=\"Search the wiki\"></form>\n"
 	            "</nav>\n</header>\n<main>\n");
+}
+
+static void page_open(const site *s, buf *b, const char *title, const char *body_class)
+{
+	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	            "<meta name=\"generator\" content=\"docday\">\n<title>");
+	esc(b, title);
+	buf_puts(b, "</title>\n<link rel=\"stylesheet\" href=\"style.css\">\n</head>\n<body");
+	if (body_class) {
+		buf_puts(b, " class=\"");
+		buf_puts(b, body_class);
+		buf_putc(b, '"');
+	}
+	buf_put(b, s->nav.ptr, s->nav.len);
 }
 
 static void page_close(buf *b)
@@ -974,9 +1271,9 @@ static int dangerous_url(const char *url)
  * text stays, the link goes.  Should the parent refuse one of them too, it
  * stays in n, which is kept with an empty URL.  Either way no node that
  * render_body still holds (an image inside a link) is freed. */
-static void replace_by_span(cmark_node *n, const char *open, const char *close)
+static void replace_by_span(site *s, cmark_node *n, const char *open, const char *close)
 {
-	cmark_node *span = cmark_node_new(CMARK_NODE_CUSTOM_INLINE), *c;
+	cmark_node *span = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, s->mem), *c;
 
 	cmark_node_set_on_enter(span, open);
 	cmark_node_set_on_exit(span, close);
@@ -1156,7 +1453,7 @@ static long prepare_headings(site *s, cmark_node *root, const char *title)
 		href(&a, h->anchor);
 		buf_puts(&a, "\" aria-label=\"Link to this section\">#</a>");
 		{
-			cmark_node *c = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+			cmark_node *c = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, s->mem);
 
 			cmark_node_set_on_enter(c, buf_cstr(&a));
 			if (!cmark_node_prepend_child(h->node, c))
@@ -1205,12 +1502,14 @@ static void rewrite_link(site *s, cmark_node *n, long from)
 	if (!url)
 		url = "";
 	if (dangerous_url(url)) {
-		replace_by_span(n, "<span class=\"blocked\" title=\"link removed: unsafe address\">",
+		replace_by_span(s, n,
+		                "<span class=\"blocked\" title=\"link removed: unsafe address\">",
 		                "</span>");
 		return;
 	}
 	if (md_classify(url, &t) < 0) {
-		replace_by_span(n, "<span class=\"missing\" title=\"page does not exist yet\">",
+		replace_by_span(s, n,
+		                "<span class=\"missing\" title=\"page does not exist yet\">",
 		                "</span>");
 		return;
 	}
@@ -1220,8 +1519,9 @@ static void rewrite_link(site *s, cmark_node *n, long from)
 		if (p < 0) {
 			if (from >= 0)
 				add_wanted(s, t.slug, (size_t)from);
-			replace_by_span(n, "<span class=\"missing\" title=\"page does not exist yet\">",
-			                "</span>");
+			replace_by_span(
+			        s, n, "<span class=\"missing\" title=\"page does not exist yet\">",
+			        "</span>");
 		} else {
 			buf_printf(&u, "%s.html", s->stems[p]);
 			if (frag)
@@ -1242,19 +1542,35 @@ typedef struct rendered {
 	long title_h;  /* index in s->heads of the title heading, or -1 */
 } rendered;
 
+/* 0 when text[0..len) has no "[^", so no footnote: the option then only
+ * costs cmark two walks over the whole tree after the parse. */
+static int may_have_footnotes(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	while ((p = memchr(p, '[', (size_t)(end - p))) && ++p < end)
+		if (*p == '^')
+			return 1;
+	return 0;
+}
+
 /* Renders a body into r->html; headings stay in s->heads until
  * free_headings.  from: see rewrite_link.  Returns 0 or -1. */
 static int render_body(site *s, const char *body, size_t len, const char *title, long from,
                        rendered *r, err_info *e)
 {
-	md_doc *doc = md_parse(body ? body : "", body ? len : 0, MD_FOOTNOTES, e);
+	md_doc *doc;
 	cmark_node *root, *title_node = NULL;
 	size_t i;
 	char *html;
 
+	if (!body)
+		body = "", len = 0;
+	doc = md_parse(body, len, MD_BULK | (may_have_footnotes(body, len) ? MD_FOOTNOTES : 0), e);
 	if (!doc)
 		return -1;
 	root = md_cmark_root(doc);
+	s->mem = md_cmark_mem(doc);
 	buf_truncate(&s->plain, 0);
 	smap_reset(&s->missing);
 	collect(s, root);
@@ -1269,16 +1585,20 @@ static int render_body(site *s, const char *body, size_t len, const char *title,
 		const char *url = cmark_node_get_url(s->images[i]);
 
 		if (dangerous_url(url ? url : ""))
-			replace_by_span(s->images[i],
-			                "<span class=\"blocked\" title=\"image removed: unsafe address\">",
-			                "</span>");
+			replace_by_span(
+			        s, s->images[i],
+			        "<span class=\"blocked\" title=\"image removed: unsafe address\">",
+			        "</span>");
 	}
-	/* Table alignment as style attributes: HTML5 has no align attribute. */
-	html = cmark_render_html(root,
-	                         CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES |
-	                             (s->o.unsafe ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT),
-	                         s->exts);
-	buf_puts(&r->html, html);
+	/* Table alignment as style attributes: HTML5 has no align attribute.
+	 * The HTML is the caller's, so malloc'd, not the tree's. */
+	html = cmark_render_html_with_mem(root,
+	                                  CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES |
+	                                      (s->o.unsafe ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT),
+	                                  s->exts, cmark_get_default_mem_allocator());
+	i = strlen(html);
+	buf_grow(&r->html, i);
+	buf_put(&r->html, html, i);
 	free(html);
 	if (title_node)
 		cmark_node_free(title_node);
@@ -1378,62 +1698,16 @@ static void put_backlinks(const site *s, buf *b, size_t i)
 	buf_puts(b, "</ul>\n</section>\n");
 }
 
-static int ascii_alnum(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-/* What u8_slug makes of text[0..n) -- lower-case words joined by '-' --
- * into out, without its per-character cost on ASCII: ASCII letters and
- * digits are lower-cased here, other ASCII separates words, and only runs
- * holding non-ASCII characters go through u8_slug. */
-static void words_of(buf *out, const char *text, size_t n)
-{
-	size_t i = 0, start;
-	int ascii;
-	char *chunk, *sl;
-
-	buf_truncate(out, 0);
-	while (i < n) {
-		if ((unsigned char)text[i] < 0x80 && !ascii_alnum((unsigned char)text[i])) {
-			i++;
-			continue;
-		}
-		start = i;
-		ascii = 1;
-		for (; i < n; i++) {
-			unsigned char c = (unsigned char)text[i];
-
-			if (c >= 0x80)
-				ascii = 0;
-			else if (!ascii_alnum(c))
-				break;
-		}
-		if (ascii) {
-			size_t k, at;
-
-			if (out->len)
-				buf_putc(out, '-');
-			at = out->len;
-			buf_put(out, text + start, i - start);
-			for (k = at; k < out->len; k++)
-				if (out->ptr[k] >= 'A' && out->ptr[k] <= 'Z')
-					out->ptr[k] += 32;
-			continue;
-		}
-		chunk = strndup(text + start, i - start);
-		if (!chunk)
-			abort();
-		sl = u8_slug(chunk);
-		if (sl) {
-			if (out->len)
-				buf_putc(out, '-');
-			buf_puts(out, sl);
-		}
-		free(sl);
-		free(chunk);
-	}
-}
+/* ASCII letters and digits: the bytes that make words without u8_slug. */
+static const unsigned char ascii_word[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
+    ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
+    ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1};
 
 #define SEARCH_HEAD                                                                      \
 	"/* docday search index: one entry per page (s slug, f file, t title,\n"                \
@@ -1469,31 +1743,156 @@ static void put_excerpt(buf *b, const char *plain, size_t n, const char *title)
 	buf_free(&x);
 }
 
+/* --- the distinct words of a page ------------------------------------------
+ *
+ * A page's words are written straight into the index and taken back when
+ * the page had them already: the set holds their places in the index
+ * (offsets from where the page's words start), not copies. */
+
+/* Starts a page's words at the end of b; forgets the last page's. */
+static void ws_start(wordset *ws, const buf *b)
+{
+	ws->b = b;
+	ws->base = b->len;
+	ws->n = 0;
+	if (++ws->gen == 0 && ws->v) { /* wrapped: clear for real */
+		memset(ws->v, 0, ws->cap * sizeof *ws->v);
+		ws->gen = 1;
+	}
+}
+
+static word_ent *ws_slot(const wordset *ws, word_ent *v, size_t cap, size_t off, size_t len,
+                         uint32_t h)
+{
+	const char *text = ws->b->ptr + ws->base, *w = text + off, *x;
+	size_t i = h & (cap - 1), k;
+
+	for (; v[i].gen == ws->gen; i = (i + 1) & (cap - 1)) {
+		if (v[i].hash != h || v[i].len != len)
+			continue;
+		x = text + v[i].off;
+		for (k = 0; k < len && x[k] == w[k]; k++)
+			;
+		if (k == len)
+			break;
+	}
+	return &v[i];
+}
+
+/* 1 when the len bytes at off (hashed to h) are a word new to the page
+ * (now remembered), 0 when the page had it already. */
+static int ws_add(wordset *ws, size_t off, size_t len, uint32_t h)
+{
+	word_ent *e;
+	size_t i;
+
+	if ((ws->n + 1) * 2 > ws->cap) {
+		word_ent *old = ws->v;
+		size_t oldcap = ws->cap;
+
+		ws->cap = ws->cap ? ws->cap * 2 : 1024;
+		ws->v = xcalloc(ws->cap, sizeof *ws->v);
+		for (i = 0; i < oldcap; i++)
+			if (old[i].gen == ws->gen)
+				*ws_slot(ws, ws->v, ws->cap, old[i].off, old[i].len, old[i].hash) =
+				        old[i];
+		free(old);
+	}
+	e = ws_slot(ws, ws->v, ws->cap, off, len, h);
+	if (e->gen == ws->gen)
+		return 0;
+	e->off = (uint32_t)off;
+	e->len = (uint32_t)len;
+	e->hash = h;
+	e->gen = ws->gen;
+	ws->n++;
+	return 1;
+}
+
+/* Appends the word w[0..n) (lower-cased when lower) to the page's words in
+ * b, unless the page had it already.  Returns -1 when the word is new but
+ * would take the page's words over SEARCH_WORDS_MAX bytes (each word
+ * counted with a separator): the page's words end there.  Called for every
+ * word of every page, so it copies, lower-cases and hashes (FNV-1a) in one
+ * pass. */
+static int put_word(wordset *ws, buf *b, const char *w, size_t n, int lower)
+{
+	size_t at = b->len, used = at - ws->base, k;
+	uint32_t h = 2166136261u;
+	unsigned char c;
+	char *d;
+
+	if (b->cap < at + n + 2)
+		buf_grow(b, n + 1);
+	d = b->ptr + at;
+	if (used) {
+		*d++ = ' ';
+		used++;
+	}
+	for (k = 0; k < n; k++) {
+		c = (unsigned char)w[k];
+		if (lower && c >= 'A' && c <= 'Z')
+			c += 32;
+		d[k] = (char)c;
+		h = (h ^ c) * 16777619u;
+	}
+	b->len = (size_t)(d - b->ptr) + n;
+	b->ptr[b->len] = '\0';
+	if (!ws_add(ws, (size_t)(d - b->ptr) - ws->base, n, h)) {
+		buf_truncate(b, at);
+		return 0;
+	}
+	if (used + n + 1 > SEARCH_WORDS_MAX) {
+		buf_truncate(b, at);
+		return -1;
+	}
+	return 0;
+}
+
 /* The distinct words of s->plain, lower-case, in order of first use, at
  * most SEARCH_WORDS_MAX bytes, separated by spaces (inside a JSON string:
- * words are letters and digits only). */
+ * words are letters and digits only).  The words are u8_slug's, without
+ * its per-character cost on ASCII: a run of ASCII letters and digits is a
+ * word as it stands, and only runs holding non-ASCII characters go
+ * through u8_slug. */
 static void put_words(site *s, buf *b)
 {
-	char *w, *end;
-	size_t used = 0, len;
-	int made;
+	const char *t = buf_cstr(&s->plain), *end = t + s->plain.len, *start, *w, *dash;
+	char *chunk, *sl;
+	int ascii, rc = 0;
 
-	smap_reset(&s->words);
-	words_of(&s->wordtext, s->plain.ptr ? s->plain.ptr : "", s->plain.len);
-	for (w = s->wordtext.ptr; w && *w; w = *end ? end + 1 : end) {
-		end = strchr(w, '-');
-		if (!end)
-			end = w + strlen(w);
-		len = (size_t)(end - w);
-		smap_find(&s->words, w, len, 1, &made);
-		if (!made)
+	ws_start(&s->words, b);
+	while (t < end && rc == 0) {
+		if ((unsigned char)*t < 0x80 && !ascii_word[(unsigned char)*t]) {
+			t++;
 			continue;
-		if (used + len + 1 > SEARCH_WORDS_MAX)
-			break;
-		if (used)
-			buf_putc(b, ' ');
-		buf_put(b, w, len);
-		used += len + 1;
+		}
+		start = t;
+		ascii = 1;
+		for (; t < end; t++) {
+			unsigned char c = (unsigned char)*t;
+
+			if (c >= 0x80)
+				ascii = 0;
+			else if (!ascii_word[c])
+				break;
+		}
+		if (ascii) {
+			rc = put_word(&s->words, b, start, (size_t)(t - start), 1);
+			continue;
+		}
+		chunk = strndup(start, (size_t)(t - start));
+		if (!chunk)
+			abort();
+		sl = u8_slug(chunk);
+		for (w = sl; w && *w && rc == 0; w = *dash ? dash + 1 : dash) {
+			dash = strchr(w, '-');
+			if (!dash)
+				dash = w + strlen(w);
+			rc = put_word(&s->words, b, w, (size_t)(dash - w), 0);
+		}
+		free(sl);
+		free(chunk);
 	}
 }
 
@@ -1552,6 +1951,7 @@ static int export_page(site *s, size_t i, err_info *e)
 	}
 	if (render_body(s, head.body, head.body_len, p->title, (long)i, &r, e) < 0)
 		goto out;
+	buf_grow(&b, r.html.len + 4096);
 	page_open(s, &b, p->title, "page");
 	buf_puts(&b, "<article>\n");
 	put_h1(s, &b, p->title, r.title_h);
@@ -1564,7 +1964,7 @@ static int export_page(site *s, size_t i, err_info *e)
 	add_search_entry(s, i);
 	free_headings(s);
 	buf_printf(&name, "%s.html", s->stems[i]);
-	if (put_file(&s->out, name.ptr, b.ptr, b.len, e) < 0)
+	if (put_html(&s->out, name.ptr, &b, e) < 0)
 		goto out;
 	if (store_rev_history(s->st, p->id, &hist, e) < 0)
 		goto out;
@@ -1596,6 +1996,7 @@ static int write_history(site *s, size_t i, const store_rev_list *h, err_info *e
 	int rc;
 
 	buf_printf(&t, "History of %s", p->title);
+	buf_grow(&b, 2048 + 512 * h->n);
 	page_open(s, &b, t.ptr, "history");
 	buf_puts(&b, "<article>\n<h1>History of ");
 	page_link(s, &b, i);
@@ -1641,7 +2042,7 @@ static int write_history(site *s, size_t i, const store_rev_list *h, err_info *e
 	page_close(&b);
 	buf_truncate(&name, 0);
 	buf_printf(&name, "%s.history.html", s->stems[i]);
-	rc = put_file(&s->out, name.ptr, b.ptr, b.len, e);
+	rc = put_html(&s->out, name.ptr, &b, e);
 	buf_free(&b);
 	buf_free(&t);
 	buf_free(&name);
@@ -1687,7 +2088,7 @@ static int write_revision(site *s, size_t i, const store_rev *r, err_info *e)
 	buf_puts(&b, "</article>\n");
 	page_close(&b);
 	rev_name(&name, s->stems[i], r->num, ".html");
-	rc = put_file(&s->out, name.ptr, b.ptr, b.len, e);
+	rc = put_html(&s->out, name.ptr, &b, e);
 out:
 	free_headings(s);
 	buf_free(&out.html);
@@ -1756,7 +2157,7 @@ static int write_diff(site *s, size_t i, const store_rev *parent, const store_re
 	buf_puts(&b, "</article>\n");
 	page_close(&b);
 	rev_name(&name, s->stems[i], r->num, ".diff.html");
-	rc = put_file(&s->out, name.ptr, b.ptr, b.len, e);
+	rc = put_html(&s->out, name.ptr, &b, e);
 out:
 	buf_free(&b);
 	buf_free(&t);
@@ -1886,7 +2287,7 @@ static int write_index(site *s, err_info *e)
 		buf_puts(&b, "<p>The wiki has no pages yet.</p>\n");
 	buf_put(&b, list.ptr ? list.ptr : "", list.len);
 	page_close(&b);
-	rc = put_file(&s->out, "index.html", b.ptr, b.len, e);
+	rc = put_html(&s->out, "index.html", &b, e);
 	buf_free(&b);
 	buf_free(&letters);
 	buf_free(&list);
@@ -1963,7 +2364,7 @@ static int write_recent(site *s, err_info *e)
 	if (!l.n)
 		buf_puts(&b, "<p>Nothing has changed yet.</p>\n");
 	page_close(&b);
-	rc = put_file(&s->out, "recent.html", b.ptr, b.len, e);
+	rc = put_html(&s->out, "recent.html", &b, e);
 	store_rev_list_free(&l);
 	buf_free(&b);
 	return rc;
@@ -2009,7 +2410,7 @@ static int write_wanted(site *s, err_info *e)
 	if (s->nwant)
 		buf_puts(&b, "</li>\n</ul>\n");
 	page_close(&b);
-	rc = put_file(&s->out, "wanted.html", b.ptr, b.len, e);
+	rc = put_html(&s->out, "wanted.html", &b, e);
 	buf_free(&b);
 	return rc;
 }
@@ -2091,7 +2492,7 @@ static int write_search(site *s, err_info *e)
 	             "<script src=\"search-index.js\"></script>\n"
 	             "<script src=\"search.js\"></script>\n");
 	page_close(&b);
-	rc = put_file(&s->out, "search.html", b.ptr, b.len, e);
+	rc = put_html(&s->out, "search.html", &b, e);
 	buf_free(&b);
 	if (rc == 0)
 		rc = put_file(&s->out, "search.js", search_js, sizeof search_js - 1, e);
@@ -2099,7 +2500,7 @@ static int write_search(site *s, err_info *e)
 		if (!s->search.len)
 			buf_puts(&s->search, SEARCH_HEAD);
 		buf_puts(&s->search, "\n];\n");
-		rc = put_file(&s->out, "search-index.js", s->search.ptr, s->search.len, e);
+		rc = put_html(&s->out, "search-index.js", &s->search, e);
 	}
 	return rc;
 }
@@ -2372,7 +2773,7 @@ out:
 
 /* One page's <article> without a wiki (see export.h): a site whose page
  * list is only the slugs in `pages`, then what export_page writes between
- * <article> and </article>, cleaned as put_file cleans. */
+ * <article> and </article>, cleaned as put_html cleans. */
 int export_page_html(const char *md, size_t len, const char *const *pages, int unsafe,
                      buf *out, err_info *e)
 {
@@ -2480,6 +2881,7 @@ static int md_page(outdir *out, store *st, const store_page *p, buf *manifest, b
 	md_doc *doc;
 	char *first, *stem;
 	buf text = BUF_INIT, name = BUF_INIT;
+	size_t len;
 	int added, rc = -1;
 
 	if (store_rev_get(st, p->id, 0, &head, e) != 1) {
@@ -2504,7 +2906,8 @@ static int md_page(outdir *out, store *st, const store_page *p, buf *manifest, b
 	buf_put(&text, head.body ? head.body : "", head.body_len);
 	/* Bytes as stored: the Markdown files are not sanitised, or the round
 	 * trip would not be exact. */
-	if (put_raw(out, name.ptr, text.ptr ? text.ptr : "", text.len, e) < 0)
+	len = text.len;
+	if (put_owned(out, xstrdup(name.ptr), buf_detach(&text), len, e) < 0)
 		goto out;
 	tsv_field(manifest, name.ptr);
 	buf_putc(manifest, '\t');

@@ -20,6 +20,8 @@
 
 struct md_doc {
 	cmark_node *root;
+	cmark_mem *mem; /* what the tree's memory comes from */
+	int bulk;       /* mem is the bulk pool (MD_BULK) */
 };
 
 /* What docday notes on the nodes it makes (wiki links and the text around
@@ -44,8 +46,10 @@ static const char *or_empty(const char *s)
 
 /* --- parsing -------------------------------------------------------------- */
 
-static void wiki_links(cmark_node *root);
+static void wiki_links(cmark_node *root, cmark_mem *mem);
 static int node_line(cmark_node *c, int end);
+static cmark_mem *pool_take(void);
+static void pool_reset(void);
 
 size_t md_max_len(void)
 {
@@ -76,7 +80,14 @@ md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
 	ensure_extensions();
 	if (flags & MD_FOOTNOTES)
 		opts |= CMARK_OPT_FOOTNOTES;
-	p = cmark_parser_new(opts);
+	d = calloc(1, sizeof *d);
+	if (!d)
+		abort();
+	d->mem = (flags & MD_BULK) ? pool_take() : NULL;
+	d->bulk = d->mem != NULL;
+	if (!d->mem)
+		d->mem = cmark_get_default_mem_allocator();
+	p = cmark_parser_new_with_mem(opts, d->mem);
 	for (i = 0; i < sizeof extension_names / sizeof *extension_names; i++) {
 		cmark_syntax_extension *ext = cmark_find_syntax_extension(extension_names[i]);
 
@@ -85,12 +96,9 @@ md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
 	}
 	if (len)
 		cmark_parser_feed(p, text, len);
-	d = calloc(1, sizeof *d);
-	if (!d)
-		abort();
 	d->root = cmark_parser_finish(p);
 	cmark_parser_free(p);
-	wiki_links(d->root);
+	wiki_links(d->root, d->mem);
 	return d;
 }
 
@@ -98,8 +106,16 @@ void md_free(md_doc *d)
 {
 	if (!d)
 		return;
-	cmark_node_free(d->root);
+	if (d->bulk)
+		pool_reset(); /* the whole tree at once, no walk */
+	else
+		cmark_node_free(d->root);
 	free(d);
+}
+
+struct cmark_mem *md_cmark_mem(const md_doc *d)
+{
+	return d ? d->mem : NULL;
 }
 
 md_node *md_root(const md_doc *d)
@@ -110,6 +126,206 @@ md_node *md_root(const md_doc *d)
 struct cmark_node *md_cmark_root(const md_doc *d)
 {
 	return d ? d->root : NULL;
+}
+
+/* --- bulk memory (MD_BULK) -------------------------------------------------
+ *
+ * cmark allocates every node and most of their strings one by one, and
+ * cmark_node_free walks the tree to give each back: for the HTML export,
+ * which parses one page after another, that was about 15% of its
+ * instructions.
+ * An MD_BULK document takes its memory from this pool instead, and md_free
+ * empties the pool at once.  Blocks cmark asks for with calloc (nodes,
+ * literals, the parser's small records) are carved from chunks that are
+ * kept for the next document; whatever cmark grows with realloc (string
+ * buffers: the text of every block) is malloc'd as usual, on a list that
+ * md_free frees.  Freeing a carved block does nothing until then.
+ * cmark_mem has no context pointer, so there is one pool per process:
+ * md_parse gives MD_BULK to one document at a time (the others are parsed
+ * as without it), and only ever in one thread. */
+
+#define POOL_CHUNK ((size_t)64 * 1024) /* bytes per chunk */
+#define POOL_CARVE ((size_t)1024)      /* bigger callocs are malloc'd */
+#define POOL_KEEP 64                   /* chunks kept between documents */
+
+enum { POOL_CARVED = 0x63617276, POOL_OWN = 0x6f776e21 };
+
+/* Before every block: its size and which kind it is; a malloc'd block
+ * also sits on the pool's list. */
+typedef struct pool_big {
+	struct pool_big *prev, *next;
+	size_t size, kind;
+} pool_big;
+
+typedef struct pool_chunk {
+	struct pool_chunk *next;
+	size_t pad; /* keeps the blocks 16-byte aligned */
+} pool_chunk;
+
+static struct {
+	int busy;           /* a document uses the pool */
+	pool_chunk *chunks; /* every chunk, in the order they are used */
+	pool_chunk *cur;    /* the one blocks are carved from; NULL: none yet */
+	size_t used;        /* bytes of cur handed out */
+	pool_big big;       /* the list of malloc'd blocks (a ring) */
+} pool;
+
+static void *pool_calloc(size_t n, size_t size);
+static void *pool_realloc(void *p, size_t size);
+static void pool_free(void *p);
+
+static cmark_mem pool_mem = {pool_calloc, pool_realloc, pool_free};
+
+static size_t *pool_head(void *p)
+{
+	return (size_t *)p - 2; /* size, kind */
+}
+
+static void *pool_own(size_t size)
+{
+	pool_big *b;
+
+	if (size > (size_t)-1 - sizeof *b)
+		abort();
+	b = calloc(1, sizeof *b + size);
+	if (!b)
+		abort();
+	b->size = size;
+	b->kind = POOL_OWN;
+	b->next = pool.big.next;
+	b->prev = &pool.big;
+	pool.big.next->prev = b;
+	pool.big.next = b;
+	return b + 1;
+}
+
+static void *pool_calloc(size_t n, size_t size)
+{
+	size_t bytes, need;
+	size_t *h;
+
+	if (size && n > (size_t)-1 / size)
+		abort();
+	bytes = n * size;
+	if (bytes > POOL_CARVE)
+		return pool_own(bytes);
+	need = 2 * sizeof(size_t) + ((bytes + 15) & ~(size_t)15);
+	if (!pool.cur || pool.used + need > POOL_CHUNK) {
+		pool_chunk *c = pool.cur ? pool.cur->next : pool.chunks;
+
+		if (!c) {
+			c = malloc(sizeof *c + POOL_CHUNK);
+			if (!c)
+				abort();
+			c->next = NULL;
+			if (pool.cur)
+				pool.cur->next = c;
+			else
+				pool.chunks = c;
+		}
+		pool.cur = c;
+		pool.used = 0;
+	}
+	h = (size_t *)((char *)(pool.cur + 1) + pool.used);
+	pool.used += need;
+	h[0] = bytes;
+	h[1] = POOL_CARVED;
+	memset(h + 2, 0, bytes);
+	return h + 2;
+}
+
+static void *pool_realloc(void *p, size_t size)
+{
+	pool_big *b;
+	size_t *h;
+	void *q;
+
+	if (!p)
+		return pool_own(size);
+	h = pool_head(p);
+	if (h[1] == POOL_CARVED) {
+		if (size <= h[0])
+			return p;
+		q = pool_own(size);
+		memcpy(q, p, h[0]);
+		return q;
+	}
+	b = (pool_big *)p - 1;
+	b->prev->next = b->next;
+	b->next->prev = b->prev;
+	if (size > (size_t)-1 - sizeof *b)
+		abort();
+	b = realloc(b, sizeof *b + size);
+	if (!b)
+		abort();
+	b->size = size;
+	b->next = pool.big.next;
+	b->prev = &pool.big;
+	pool.big.next->prev = b;
+	pool.big.next = b;
+	return b + 1;
+}
+
+static void pool_free(void *p)
+{
+	pool_big *b;
+
+	if (!p || pool_head(p)[1] == POOL_CARVED)
+		return;
+	b = (pool_big *)p - 1;
+	b->prev->next = b->next;
+	b->next->prev = b->prev;
+	free(b);
+}
+
+/* AddressSanitizer cannot see inside the chunks: there, no pool. */
+#if defined(__SANITIZE_ADDRESS__)
+#define POOL_OFF 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define POOL_OFF 1
+#endif
+#endif
+#ifndef POOL_OFF
+#define POOL_OFF 0
+#endif
+
+/* The pool for a new document, or NULL when one has it already. */
+static cmark_mem *pool_take(void)
+{
+	if (pool.busy || POOL_OFF)
+		return NULL;
+	if (!pool.big.next)
+		pool.big.next = pool.big.prev = &pool.big;
+	pool.busy = 1;
+	return &pool_mem;
+}
+
+/* Frees every block of the document: the malloc'd ones go, the chunks
+ * stay (POOL_KEEP of them) for the next document. */
+static void pool_reset(void)
+{
+	pool_chunk *c, *next;
+	size_t k = 0;
+
+	while (pool.big.next != &pool.big) {
+		pool_big *b = pool.big.next;
+
+		pool.big.next = b->next;
+		free(b);
+	}
+	pool.big.prev = &pool.big;
+	for (c = pool.chunks; c; c = next) {
+		next = c->next;
+		if (++k == POOL_KEEP) {
+			c->next = NULL;
+		} else if (k > POOL_KEEP) {
+			free(c);
+		}
+	}
+	pool.cur = NULL;
+	pool.used = 0;
+	pool.busy = 0;
 }
 
 /* --- wiki links ------------------------------------------------------------
@@ -226,44 +442,41 @@ static void wiki_matches_free(wiki_match *v, size_t n)
 
 static void made_free(cmark_mem *mem, void *p)
 {
-	(void)mem;
-	free(p);
+	mem->free(p);
 }
 
-static void mark(cmark_node *n, int wiki, int line)
+static void mark(cmark_node *n, cmark_mem *mem, int wiki, int line)
 {
-	made *m = malloc(sizeof *m);
+	made *m = mem->calloc(1, sizeof *m);
 
-	if (!m)
-		abort();
 	m->wiki = wiki;
 	m->line = line;
 	cmark_node_set_user_data(n, m);
 	cmark_node_set_user_data_free_func(n, made_free);
 }
 
-static cmark_node *text_node(const char *s, size_t n, int line)
+static cmark_node *text_node(cmark_mem *mem, const char *s, size_t n, int line)
 {
-	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+	cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, mem);
 	buf b = BUF_INIT;
 
 	buf_put(&b, s, n);
 	cmark_node_set_literal(t, buf_cstr(&b));
 	buf_free(&b);
-	mark(t, 0, line);
+	mark(t, mem, 0, line);
 	return t;
 }
 
-static cmark_node *link_node(const wiki_match *m, int line)
+static cmark_node *link_node(cmark_mem *mem, const wiki_match *m, int line)
 {
-	cmark_node *l = cmark_node_new(CMARK_NODE_LINK);
-	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+	cmark_node *l = cmark_node_new_with_mem(CMARK_NODE_LINK, mem);
+	cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, mem);
 
 	cmark_node_set_url(l, m->url);
 	cmark_node_set_title(l, "");
-	mark(l, 1, line);
+	mark(l, mem, 1, line);
 	cmark_node_set_literal(t, m->label);
-	mark(t, 0, line);
+	mark(t, mem, 0, line);
 	cmark_node_append_child(l, t);
 	return l;
 }
@@ -284,7 +497,7 @@ static void free_siblings(cmark_node *from, cmark_node *stop)
 /* Replaces the TEXT siblings first..last by the pieces of s, their text
  * joined.  Should the parent refuse a node (cmark checks what may contain
  * what) the new nodes go and the original text stays. */
-static void wiki_replace(cmark_node *first, cmark_node *last, const char *s,
+static void wiki_replace(cmark_mem *mem, cmark_node *first, cmark_node *last, const char *s,
                          const wiki_match *v, size_t count)
 {
 	cmark_node *head = NULL, *n;
@@ -293,13 +506,13 @@ static void wiki_replace(cmark_node *first, cmark_node *last, const char *s,
 
 	for (i = 0; i <= count; i++) {
 		end = i < count ? v[i].start : strlen(s);
-		n = end > pos ? text_node(s + pos, end - pos, line) : NULL;
+		n = end > pos ? text_node(mem, s + pos, end - pos, line) : NULL;
 		if (n && !cmark_node_insert_before(first, n))
 			goto refused;
 		head = head ? head : n;
 		if (i == count)
 			break;
-		n = link_node(&v[i], line);
+		n = link_node(mem, &v[i], line);
 		if (!cmark_node_insert_before(first, n))
 			goto refused;
 		head = head ? head : n;
@@ -314,7 +527,7 @@ refused:
 
 /* Handles the run of TEXT siblings that starts at first; returns the node
  * after the run. */
-static cmark_node *wiki_run(cmark_node *first)
+static cmark_node *wiki_run(cmark_node *first, cmark_mem *mem)
 {
 	cmark_node *last = first, *n;
 	wiki_match *v;
@@ -330,7 +543,7 @@ static cmark_node *wiki_run(cmark_node *first)
 	if (strstr(buf_cstr(&b), "[[")) {
 		count = wiki_find(buf_cstr(&b), &v);
 		if (count)
-			wiki_replace(first, last, buf_cstr(&b), v, count);
+			wiki_replace(mem, first, last, buf_cstr(&b), v, count);
 		wiki_matches_free(v, count);
 	}
 	buf_free(&b);
@@ -338,8 +551,9 @@ static cmark_node *wiki_run(cmark_node *first)
 }
 
 /* Walks the tree without recursion (a page may nest quotes thousands
- * deep), rewriting text runs and skipping links and images. */
-static void wiki_links(cmark_node *root)
+ * deep), rewriting text runs and skipping links and images.  New nodes
+ * take their memory from mem, as the tree's own. */
+static void wiki_links(cmark_node *root, cmark_mem *mem)
 {
 	cmark_node *parent = root, *n = cmark_node_first_child(root);
 	cmark_node_type t;
@@ -353,7 +567,7 @@ static void wiki_links(cmark_node *root)
 		}
 		t = cmark_node_get_type(n);
 		if (t == CMARK_NODE_TEXT) {
-			n = wiki_run(n);
+			n = wiki_run(n, mem);
 		} else if (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE &&
 		           cmark_node_first_child(n)) {
 			parent = n;

@@ -26,6 +26,7 @@
 typedef struct md_doc md_doc;
 typedef struct md_node md_node;
 struct cmark_node;
+struct cmark_mem;
 
 enum md_type {
 	MD_NONE = 0,
@@ -63,6 +64,14 @@ enum md_align { MD_ALIGN_NONE = 0, MD_ALIGN_LEFT, MD_ALIGN_CENTER, MD_ALIGN_RIGH
 
 enum md_flags {
 	MD_FOOTNOTES = 1, /* enable footnote syntax */
+	/* Take the tree's memory from one pool that md_free empties at once,
+	 * without walking the tree (for parsing many pages in a row: the HTML
+	 * export).  One such document at a time per process, in one thread:
+	 * while one exists, md_parse parses others as without the flag (and so
+	 * it does in AddressSanitizer builds).  Nodes added to the tree must be
+	 * made with md_cmark_mem's allocator, and nothing from the tree may be
+	 * used after md_free. */
+	MD_BULK = 2,
 };
 
 /* Parses text[0..len).  Never fails on any input (bad bytes become U+FFFD);
@@ -79,6 +88,9 @@ md_node *md_root(const md_doc *d);
  * place but not freed.  Wiki links carry docday's user_data (see
  * markdown.c); nobody else may set user_data on this tree. */
 struct cmark_node *md_cmark_root(const md_doc *d);
+/* The allocator the tree's memory comes from, for nodes the exporter adds
+ * (cmark_node_new_with_mem).  Owned by markdown.c. */
+struct cmark_mem *md_cmark_mem(const md_doc *d);
 
 /* Tree walking; each returns NULL at the end. */
 md_node *md_first_child(const md_node *n);

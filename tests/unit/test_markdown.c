@@ -612,6 +612,74 @@ static void test_rewrite(void)
 	}
 }
 
+/* Every node's type, lines, literal and URL, and whether it is a wiki
+ * link, in document order. */
+static void dump(buf *b, md_node *root)
+{
+	md_node *n = root, *next;
+
+	while (n) {
+		buf_printf(b, "%d %d-%d %d [%s] <%s>\n", (int)md_node_type(n), md_start_line(n),
+		           md_end_line(n), md_is_wiki_link(n), md_literal(n), md_url(n));
+		if ((next = md_first_child(n))) {
+			n = next;
+			continue;
+		}
+		while (n && n != root && !md_next(n))
+			n = md_parent(n);
+		n = (n && n != root) ? md_next(n) : NULL;
+	}
+}
+
+static char *dump_of(const char *text, size_t len, int flags)
+{
+	md_doc *d = md_parse(text, len, flags, NULL);
+	buf b = BUF_INIT;
+
+	dump(&b, md_root(d));
+	md_free(d);
+	return buf_detach(&b);
+}
+
+/* MD_BULK changes where the memory comes from, never the tree. */
+static void test_bulk(void)
+{
+	buf big = BUF_INIT;
+	char *plain, *bulk;
+	md_doc *a, *b;
+	int i, same = 1;
+
+	buf_puts(&big, "# Title\n\nSee [[Other Page]] and [[other|it]][^1].\n\n[^1]: a note\n\n"
+	               "| a | b |\n|---|:-:|\n| *x* | `y` |\n\n```c\nint x;\n```\n\n");
+	for (i = 0; i < 300; i++) /* a paragraph longer than the pool's small blocks */
+		buf_printf(&big, "word%d [[Page %d]] https://example.org/%d ", i, i, i);
+	buf_puts(&big, "\n\n");
+	for (i = 0; i < 20000; i++) /* more than the chunks the pool keeps */
+		buf_printf(&big, "- item **%d** [[Page %d|p]]\n", i, i % 50);
+	plain = dump_of(big.ptr, big.len, MD_FOOTNOTES);
+	bulk = dump_of(big.ptr, big.len, MD_FOOTNOTES | MD_BULK);
+	STREQ(bulk, plain, "a bulk parse makes the same tree");
+	free(bulk);
+	for (i = 0; i < 50 && same; i++) { /* the pool is emptied and used again */
+		bulk = dump_of(big.ptr, (size_t)(i * 997) % big.len, MD_FOOTNOTES | MD_BULK);
+		free(plain);
+		plain = dump_of(big.ptr, (size_t)(i * 997) % big.len, MD_FOOTNOTES);
+		same = strcmp(bulk, plain) == 0;
+		free(bulk);
+	}
+	OK(same, "and again after md_free, 50 times");
+	free(plain);
+
+	a = md_parse("# A\n\n[[x]]\n", 11, MD_BULK, NULL);
+	b = md_parse("# B\n\n[[y]]\n", 11, MD_BULK, NULL); /* the pool is taken */
+	OK(a && b, "a second bulk document while the first is alive");
+	STREQ(md_url(find(md_root(a), MD_LINK, 0)), "x", "the first is whole");
+	md_free(a); /* in any order */
+	STREQ(md_url(find(md_root(b), MD_LINK, 0)), "y", "the second outlives the first");
+	md_free(b);
+	buf_free(&big);
+}
+
 int main(void)
 {
 	test_types();
@@ -623,5 +691,6 @@ int main(void)
 	test_headings();
 	test_hostile();
 	test_rewrite();
+	test_bulk();
 	return tap_done();
 }
