@@ -62,9 +62,59 @@ static void ensure_extensions(void)
 	}
 }
 
+/* Whether '[' followed by c occurs in s[0..n) (memchr is much faster than
+ * memmem for a needle this short). */
+static int has_pair(const char *s, size_t n, char c)
+{
+	const char *p = s, *end = s + n;
+
+	while (p < end && (p = memchr(p, '[', (size_t)(end - p))) && ++p < end)
+		if (*p == c)
+			return 1;
+	return 0;
+}
+
+/* Whether the parsed text of s[0..n) may hold "[[": the source has "[[", or
+ * a '[' that the parser may make from "\\[" or from an entity (&#91;,
+ * &#x5B;, &lbrack;, &lsqb;).  When not, the wiki-link pass has nothing to
+ * find and need not walk the tree. */
+static int may_have_wiki_links(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+
+	if (has_pair(s, n, '['))
+		return 1;
+	while (p < end && (p = memchr(p, '[', (size_t)(end - p)))) {
+		if (p > s && p[-1] == '\\')
+			return 1;
+		p++;
+	}
+	for (p = s; p < end && (p = memchr(p, '&', (size_t)(end - p))) && ++p < end;)
+		if (*p == '#' || *p == 'l')
+			return 1;
+	return 0;
+}
+
+/* The parser's options for text[0..len).  Two of them only cost time when
+ * they cannot change the tree: cmark's UTF-8 check copies every line byte
+ * by byte, and its footnote pass walks the whole tree once more -- so the
+ * check runs only when u8_valid finds a bad byte or a NUL (the two replace
+ * exactly the same bytes with U+FFFD), and footnotes only when "[^", which
+ * every reference and definition starts with, occurs. */
+static int parse_options(const char *text, size_t len, int flags)
+{
+	int opts = CMARK_OPT_SOURCEPOS;
+
+	if (!u8_valid(text, len, NULL))
+		opts |= CMARK_OPT_VALIDATE_UTF8;
+	if ((flags & MD_FOOTNOTES) && has_pair(text, len, '^'))
+		opts |= CMARK_OPT_FOOTNOTES;
+	return opts;
+}
+
 md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
 {
-	int opts = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SOURCEPOS;
+	int opts;
 	cmark_parser *p;
 	md_doc *d;
 	size_t i;
@@ -74,8 +124,7 @@ md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
 		return NULL;
 	}
 	ensure_extensions();
-	if (flags & MD_FOOTNOTES)
-		opts |= CMARK_OPT_FOOTNOTES;
+	opts = parse_options(text, len, flags);
 	p = cmark_parser_new(opts);
 	for (i = 0; i < sizeof extension_names / sizeof *extension_names; i++) {
 		cmark_syntax_extension *ext = cmark_find_syntax_extension(extension_names[i]);
@@ -90,7 +139,8 @@ md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
 		abort();
 	d->root = cmark_parser_finish(p);
 	cmark_parser_free(p);
-	wiki_links(d->root);
+	if (may_have_wiki_links(text, len))
+		wiki_links(d->root);
 	return d;
 }
 
@@ -312,27 +362,39 @@ refused:
 	free_siblings(head, first);
 }
 
-/* Handles the run of TEXT siblings that starts at first; returns the node
- * after the run. */
-static cmark_node *wiki_run(cmark_node *first)
+/* Replaces the wiki links in s, the text of the TEXT siblings first..last,
+ * when it has any. */
+static void wiki_text(cmark_node *first, cmark_node *last, const char *s)
 {
-	cmark_node *last = first, *n;
 	wiki_match *v;
 	size_t count;
+
+	if (!strstr(s, "[["))
+		return;
+	count = wiki_find(s, &v);
+	if (count)
+		wiki_replace(first, last, s, v, count);
+	wiki_matches_free(v, count);
+}
+
+/* Handles the run of TEXT siblings that starts at first; returns the node
+ * after the run.  cmark joins adjacent text, so a run is nearly always one
+ * node, whose literal is searched in place. */
+static cmark_node *wiki_run(cmark_node *first)
+{
+	cmark_node *last = first, *n = cmark_node_next(first);
 	buf b = BUF_INIT;
 
+	if (!n || cmark_node_get_type(n) != CMARK_NODE_TEXT) {
+		wiki_text(first, first, or_empty(cmark_node_get_literal(first)));
+		return n;
+	}
 	buf_puts(&b, or_empty(cmark_node_get_literal(first)));
-	for (n = cmark_node_next(first); n && cmark_node_get_type(n) == CMARK_NODE_TEXT;
-	     n = cmark_node_next(n)) {
+	for (; n && cmark_node_get_type(n) == CMARK_NODE_TEXT; n = cmark_node_next(n)) {
 		buf_puts(&b, or_empty(cmark_node_get_literal(n)));
 		last = n;
 	}
-	if (strstr(buf_cstr(&b), "[[")) {
-		count = wiki_find(buf_cstr(&b), &v);
-		if (count)
-			wiki_replace(first, last, buf_cstr(&b), v, count);
-		wiki_matches_free(v, count);
-	}
+	wiki_text(first, last, buf_cstr(&b));
 	buf_free(&b);
 	return n;
 }

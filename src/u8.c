@@ -100,12 +100,27 @@ void u8_encode(buf *b, uint32_t cp)
 	}
 }
 
+/* Whether the eight bytes at s are all ASCII and none is NUL: most of a
+ * page, skipped a word at a time. */
+static int ascii8(const char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+	return !(w & 0x8080808080808080ULL) &&
+	       !((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL);
+}
+
 int u8_valid(const char *s, size_t n, size_t *bad)
 {
 	size_t i = 0, len;
 	uint32_t cp;
 
 	while (i < n) {
+		if (i + 8 <= n && ascii8(s + i)) {
+			i += 8;
+			continue;
+		}
 		if (s[i] == '\0')
 			goto fail;
 		if ((unsigned char)s[i] < 0x80) {

@@ -337,6 +337,12 @@ static void test_wiki_links(void)
 	shape_is("[see [[X]]](url)", "L(see [[X]]>url)", "no wiki link inside a link");
 	shape_is("[x](y) [[Y]]", "L(x>y)T( )W(Y>y)", "markdown link is no wiki link");
 	shape_is("a \\[\\[X]] b", "T(a )W(X>x)T( b)", "escaped brackets still link (documented)");
+	/* md_parse skips the wiki-link pass when the source cannot make "[[":
+	 * brackets from entities must still link */
+	shape_is("a &#91;[X]] b", "T(a )W(X>x)T( b)", "&#91; and [ link");
+	shape_is("[&#x5B;X]]", "W(X>x)", "[ and &#x5B; link");
+	shape_is("&lsqb;&lbrack;X]]", "W(X>x)", "&lsqb;&lbrack; link");
+	shape_is("a [b] c [d]] & e", "T(a [b] c [d]] & e)", "single brackets stay text");
 
 	d = parse("```\n[[A]]\n```\n\n    [[B]]\n\n<div>[[C]]</div>\n\n"
 	          "<b>[[D]]</b> ![[[E]]](pic.png)\n");
