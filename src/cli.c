@@ -1405,8 +1405,14 @@ static int cmd_show(struct cli_ctx *c, int argc, char **argv)
 		return rc;
 	if (rev && (rc = parse_num(c, rev, "--rev", 1, &num)))
 		return rc;
-	if ((rc = open_wiki(c, OPEN_SAMPLE)) || (rc = find_page(c, n ? argv[0] : "home", &p)))
+	if ((rc = open_wiki(c, OPEN_SAMPLE)))
 		return rc;
+	/* One snapshot for the page and for every link's existence check, and
+	 * one read lock instead of one per query. */
+	if (store_begin_read(wiki_store(c->w), &c->err) < 0)
+		return fail(c);
+	if ((rc = find_page(c, n ? argv[0] : "home", &p)))
+		goto out;
 	found = store_rev_get(wiki_store(c->w), p.id, num, &r, &c->err);
 	if (found == 1)
 		rc = render(c, r.body, r.body_len, width, ansi);
@@ -1416,6 +1422,8 @@ static int cmd_show(struct cli_ctx *c, int argc, char **argv)
 		rc = ERR_USER;
 	} else
 		rc = fail(c);
+out:
+	store_rollback(wiki_store(c->w));
 	store_rev_clear(&r);
 	store_page_clear(&p);
 	return rc;

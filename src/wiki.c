@@ -106,12 +106,7 @@ int wiki_find(wiki *w, const char *name, store_page *out, err_info *e)
 
 int wiki_page_exists(void *w, const char *slug)
 {
-	store_page p = {0};
-	int r = store_page_get(((wiki *)w)->st, slug, &p, NULL);
-
-	r = r == 1 && !p.deleted;
-	store_page_clear(&p);
-	return r;
+	return store_page_live(((wiki *)w)->st, slug, NULL) == 1;
 }
 
 int wiki_check_title(const char *title, err_info *e)
