@@ -78,6 +78,17 @@ static char *xstrdup(const char *s)
 	return memcpy(xrealloc(NULL, n), s, n);
 }
 
+/* buf_put for the many short pieces of a line: the call and the checks
+ * of buf_put only when the buffer must grow. */
+static inline void put_bytes(buf *b, const char *s, size_t n)
+{
+	if (b->cap - b->len <= n)
+		buf_grow(b, n);
+	memcpy(b->ptr + b->len, s, n);
+	b->len += n;
+	b->ptr[b->len] = '\0';
+}
+
 /* Makes room for `need` elements of size `sz` in v (capacity *cap). */
 static void *vgrow(void *v, size_t *cap, size_t need, size_t sz)
 {
@@ -292,6 +303,9 @@ typedef struct ctx {
 	int quotes, need_blank, last_src, notes_seen, notes_def;
 	int eat_space; /* a hidden comment: drop a space that would double */
 	size_t natomic; /* placeholders in ptext */
+	int wide;       /* ptext has a byte >= 0x80: else, without placeholders,
+	                 * it is printable ASCII, spaces and hard breaks */
+	int hard;       /* ptext has a hard break ('\n') */
 	/* inline scratch, reused block after block */
 	buf ptext, tmp;
 	seg *segs;
@@ -476,7 +490,7 @@ static void put_w(ctx *c, const char *s, size_t n, int w, uint32_t style, int32_
 		sp = &c->spans[c->nspans - 1];
 		if (sp->style == style && sp->link == link) {
 			sp->len += (uint32_t)n;
-			buf_put(&c->text, s, n);
+			put_bytes(&c->text, s, n);
 			return;
 		}
 	}
@@ -485,7 +499,7 @@ static void put_w(ctx *c, const char *s, size_t n, int w, uint32_t style, int32_
 	sp->len = (uint32_t)n;
 	sp->style = style;
 	sp->link = link;
-	buf_put(&c->text, s, n);
+	put_bytes(&c->text, s, n);
 }
 
 /* Appends text to the line being built, extending the last span when the
@@ -515,15 +529,19 @@ static void put_spaces(ctx *c, int n, uint32_t style)
 /* Repeats a glyph n times. */
 static void put_rep(ctx *c, const char *glyph, int n, uint32_t style)
 {
-	size_t g = strlen(glyph);
-	int i, w = str_width(glyph, g) * (n > 0 ? n : 0);
+	size_t g = strlen(glyph), total = g * (size_t)(n > 0 ? n : 0), k;
+	int w = str_width(glyph, g) * (n > 0 ? n : 0);
 
+	if (!total)
+		return;
 	c->tmp.len = 0;
-	buf_grow(&c->tmp, g * (size_t)(n > 0 ? n : 0));
-	for (i = 0; i < n; i++) {
-		memcpy(c->tmp.ptr + c->tmp.len, glyph, g);
-		c->tmp.len += g;
+	buf_grow(&c->tmp, total);
+	memcpy(c->tmp.ptr, glyph, g);
+	for (c->tmp.len = g; c->tmp.len < total; c->tmp.len += k) {
+		k = c->tmp.len < total - c->tmp.len ? c->tmp.len : total - c->tmp.len;
+		memcpy(c->tmp.ptr + c->tmp.len, c->tmp.ptr, k);
 	}
+	c->tmp.ptr[c->tmp.len] = '\0';
 	put_w(c, c->tmp.ptr, c->tmp.len, w, style, -1);
 }
 
@@ -707,7 +725,7 @@ static void ptext_add(ctx *c, const char *s, size_t n, uint32_t style, int32_t l
 		g->atomic = atomic;
 		c->natomic += atomic != 0;
 	}
-	buf_put(&c->ptext, s, n);
+	put_bytes(&c->ptext, s, n);
 }
 
 static void ptext_placeholder(ctx *c, uint32_t cp, uint32_t style, int32_t link)
@@ -746,6 +764,7 @@ static void add_text(ctx *c, const char *s, size_t n, uint32_t style, int32_t li
 			continue;
 		}
 		ptext_add(c, s + start, i - start, style, link, 0);
+		c->wide |= b >= 0x80;
 		if (b == '\n' || b == '\t') {
 			ptext_add(c, " ", 1, style, link, 0);
 			len = 1, prev = ' ';
@@ -969,7 +988,10 @@ static void inline_enter(ctx *c, walk *w, inl *s, md_node *n, uint32_t base)
 	switch (t) {
 	case MD_TEXT: add_text(c, lit, (size_t)-1, style, s->link, s->link >= 0); break;
 	case MD_SOFTBREAK: add_text(c, " ", 1, style, s->link, 1); break;
-	case MD_LINEBREAK: ptext_add(c, "\n", 1, style, s->link, 0); break;
+	case MD_LINEBREAK:
+		ptext_add(c, "\n", 1, style, s->link, 0);
+		c->hard = 1;
+		break;
 	case MD_CODE: add_text(c, lit, (size_t)-1, style | LS_CODE, s->link, 1); break;
 	case MD_HTML_INLINE:
 		if (!is_comment(lit))
@@ -1042,6 +1064,8 @@ static void ptext_reset(ctx *c)
 		c->ptext.ptr[0] = '\0';
 	c->nsegs = 0;
 	c->natomic = 0;
+	c->wide = 0;
+	c->hard = 0;
 	c->eat_space = 0;
 	c->nunits = 0;
 	c->nranges = 0;
@@ -1379,6 +1403,8 @@ static int plain_ascii(const ctx *c, size_t a, size_t b)
 
 	if (c->natomic)
 		return 0;
+	if (!c->wide)
+		return 1;
 	for (; i + 8 <= b; i += 8) {
 		memcpy(&w, t + i, 8);
 		if (w & 0x8080808080808080ULL)
@@ -1475,9 +1501,9 @@ static int one_line_width(const ctx *c, size_t a, size_t b)
 {
 	const char *t = c->ptext.ptr;
 
-	if (a >= b || t[a] == ' ' || t[b - 1] == ' ' || memchr(t + a, '\n', b - a))
+	if (a >= b || t[a] == ' ' || t[b - 1] == ' ' || (c->hard && memchr(t + a, '\n', b - a)))
 		return -1;
-	return str_width(t + a, b - a);
+	return c->wide || c->natomic ? str_width(t + a, b - a) : (int)(b - a);
 }
 
 /* Wraps the flattened inlines and writes them as lines; `lead` starts the
@@ -1602,11 +1628,12 @@ static void thematic_break(ctx *c, int src)
 }
 
 /* Writes one source line of a code or HTML block: tabs expand to stops
- * counted from the block's left edge; controls become placeholders. */
+ * counted from the block's left edge; controls become placeholders.  Runs
+ * of printable ASCII are as wide as they are long. */
 static void verbatim_line(ctx *c, const char *s, size_t n, uint32_t style)
 {
 	size_t i = 0, start = 0, len;
-	int col = 0;
+	int col = 0, w;
 	uint32_t cp;
 
 	while (i < n) {
@@ -1616,27 +1643,29 @@ static void verbatim_line(ctx *c, const char *s, size_t n, uint32_t style)
 			col++, i++;
 			continue;
 		}
-		put(c, s + start, i - start, style, -1);
+		put_w(c, s + start, i - start, (int)(i - start), style, -1);
 		len = u8_decode(s + i, n - i, &cp);
 		if (b == '\t') {
 			put_spaces(c, TAB_STOP - col % TAB_STOP, style);
 			col += TAB_STOP - col % TAB_STOP;
 		} else if (len == 1 && cp == 0xFFFD) {
-			put(c, "\xEF\xBF\xBD", 3, style, -1);
+			put_w(c, "\xEF\xBF\xBD", 3, cp_width(0xFFFD), style, -1);
 			col++;
 		} else if (cp_safe(cp, 'X', s + i + len, n - i - len, 0)) {
-			put(c, s + i, len, style, -1);
-			col += cp_width(cp);
+			w = cp_width(cp);
+			put_w(c, s + i, len, w, style, -1);
+			col += w;
 		} else {
 			c->tmp.len = 0;
 			u8_placeholder(&c->tmp, cp);
-			put(c, c->tmp.ptr, c->tmp.len, style | LS_CONTROL, -1);
-			col += str_width(c->tmp.ptr, c->tmp.len);
+			w = str_width(c->tmp.ptr, c->tmp.len);
+			put_w(c, c->tmp.ptr, c->tmp.len, w, style | LS_CONTROL, -1);
+			col += w;
 		}
 		i += len;
 		start = i;
 	}
-	put(c, s + start, i - start, style, -1);
+	put_w(c, s + start, i - start, (int)(i - start), style, -1);
 }
 
 /* Code and HTML blocks: one source line, one layout line. */
@@ -2203,12 +2232,20 @@ size_t layout_find_src_line(const layout_doc *d, int src_line)
 
 void layout_to_text(const layout_doc *d, buf *out)
 {
-	size_t i;
+	size_t i, total = 0;
+	char *p;
 
+	for (i = 0; d && i < d->nlines; i++)
+		total += d->lines[i].len + 1;
+	buf_grow(out, total);
+	p = out->ptr + out->len;
 	for (i = 0; d && i < d->nlines; i++) {
-		buf_put(out, d->lines[i].text, d->lines[i].len);
-		buf_putc(out, '\n');
+		memcpy(p, d->lines[i].text, d->lines[i].len);
+		p += d->lines[i].len;
+		*p++ = '\n';
 	}
+	out->len += total;
+	out->ptr[out->len] = '\0';
 }
 
 /* The 16-colour foreground of a style: the TUI's palette and precedence
