@@ -936,6 +936,7 @@ static int walk_next(walk *w)
 		w->skip = 0;
 		if (n) {
 			w->node = n;
+			md_prefetch(md_next(n));
 			return EV_ENTER;
 		}
 		return w->ev = EV_EXIT;
@@ -944,6 +945,7 @@ static int walk_next(walk *w)
 		return w->ev = EV_DONE;
 	if ((n = md_next(w->node))) {
 		w->node = n;
+		md_prefetch(md_next(n));
 		return w->ev = EV_ENTER;
 	}
 	w->node = md_parent(w->node);
