@@ -52,6 +52,7 @@
  * A wide character repeats its letter for both of its columns. */
 #include "layout.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -376,14 +377,15 @@ static int graphic8(const char *s)
 	       ((low + 0x6060606060606060ULL) & 0x8080808080808080ULL) == 0x8080808080808080ULL;
 }
 
-/* Display columns of s[0..n). */
-static int str_width(const char *s, size_t n)
+/* Display columns of s[0..n), or, once they pass max, of the part that
+ * passed it (a result > max means "wider than max"). */
+static int str_width_max(const char *s, size_t n, int max)
 {
 	size_t i = 0;
 	int w = 0;
 	uint32_t cp;
 
-	while (i < n) {
+	while (i < n && w <= max) {
 		if (i + 8 <= n && graphic8(s + i)) {
 			w += 8;
 			i += 8;
@@ -400,6 +402,12 @@ static int str_width(const char *s, size_t n)
 	return w;
 }
 
+/* Display columns of s[0..n). */
+static int str_width(const char *s, size_t n)
+{
+	return str_width_max(s, n, INT_MAX);
+}
+
 /* Ideographs, kana, Hangul, CJK punctuation and full-width forms: a line may
  * break between two of them (UAX #14 class ID and friends). */
 static int is_cjk(uint32_t c)
@@ -412,44 +420,52 @@ static int is_cjk(uint32_t c)
 	       (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x3FFFD);
 }
 
-static int in_list(uint32_t c, const uint32_t *v, size_t n)
+/* Whether c is in v[0..n), sorted ascending. */
+static int in_sorted(uint32_t c, const uint32_t *v, size_t n)
 {
-	size_t i;
+	size_t lo = 0, hi = n;
 
-	for (i = 0; i < n; i++)
-		if (v[i] == c)
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (v[mid] == c)
 			return 1;
+		if (v[mid] < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return 0;
 }
 
-/* Kinsoku: characters that must not start a line. */
+/* Kinsoku: characters that must not start a line (sorted: in_sorted). */
 static int no_break_before(uint32_t c)
 {
 	static const uint32_t v[] = {
-	    '!', ')', ',', '.', ':', ';', '?', ']', '}', '"', '\'', 0x00BB, 0x2019, 0x201D,
-	    0x2026, 0x2025, 0x2010, 0x2013, 0x203C, 0x2047, 0x2048, 0x2049, 0x3001, 0x3002,
+	    '!', '"', '\'', ')', ',', '.', ':', ';', '?', ']', '}', 0x00BB, 0x2010, 0x2013,
+	    0x2019, 0x201D, 0x2025, 0x2026, 0x203C, 0x2047, 0x2048, 0x2049, 0x3001, 0x3002,
 	    0x3005, 0x3009, 0x300B, 0x300D, 0x300F, 0x3011, 0x3015, 0x3017, 0x3019, 0x301B,
 	    0x301C, 0x301E, 0x301F, 0x303B, 0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063,
 	    0x3083, 0x3085, 0x3087, 0x308E, 0x3095, 0x3096, 0x309B, 0x309C, 0x309D, 0x309E,
 	    0x30A0, 0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9, 0x30C3, 0x30E3, 0x30E5, 0x30E7,
-	    0x30EE, 0x30F5, 0x30F6, 0x30FB, 0x30FC, 0x30FD, 0x30FE, 0xFF01, 0xFF09, 0xFF0C,
-	    0xFF0E, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF3D, 0xFF5D, 0xFF60, 0xFF61, 0xFF63, 0xFF64,
-	    0xFF65, 0xFF70, 0xFF9E, 0xFF9F, 0xFF05,
+	    0x30EE, 0x30F5, 0x30F6, 0x30FB, 0x30FC, 0x30FD, 0x30FE, 0xFF01, 0xFF05, 0xFF09,
+	    0xFF0C, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF3D, 0xFF5D, 0xFF60, 0xFF61, 0xFF63,
+	    0xFF64, 0xFF65, 0xFF70, 0xFF9E, 0xFF9F,
 	};
 
-	return in_list(c, v, sizeof v / sizeof *v) || (c >= 0x31F0 && c <= 0x31FF);
+	return in_sorted(c, v, sizeof v / sizeof *v) || (c >= 0x31F0 && c <= 0x31FF);
 }
 
-/* Kinsoku: characters that must not end a line. */
+/* Kinsoku: characters that must not end a line (sorted: in_sorted). */
 static int no_break_after(uint32_t c)
 {
 	static const uint32_t v[] = {
-	    '(', '[', '{', '"', '\'', 0x00AB, 0x2018, 0x201C, 0x3008, 0x300A, 0x300C,
-	    0x300E, 0x3010, 0x3014, 0x3016, 0x3018, 0x301A, 0x301D, 0xFF08, 0xFF3B,
-	    0xFF5B, 0xFF5F, 0xFF62,
+	    '"', '\'', '(', '[', '{', 0x00AB, 0x2018, 0x201C, 0x3008, 0x300A, 0x300C,
+	    0x300E, 0x3010, 0x3014, 0x3016, 0x3018, 0x301A, 0x301D, 0xFF08, 0xFF3B, 0xFF5B,
+	    0xFF5F, 0xFF62,
 	};
 
-	return in_list(c, v, sizeof v / sizeof *v);
+	return in_sorted(c, v, sizeof v / sizeof *v);
 }
 
 static int is_alpha(uint32_t c)
@@ -763,16 +779,23 @@ static void add_text(ctx *c, const char *s, size_t n, uint32_t style, int32_t li
 			i++;
 			continue;
 		}
+		len = 1, cp = b;
+		if (b >= 0x80) {
+			c->wide = 1;
+			len = u8_decode(s + i, n - i, &cp);
+			if (!(len == 1 && cp == 0xFFFD) &&
+			    cp_safe(cp, prev, s + i + len, n - i - len, strict)) {
+				prev = cp; /* part of the run, as it is */
+				i += len;
+				continue;
+			}
+		}
 		ptext_add(c, s + start, i - start, style, link, 0);
-		c->wide |= b >= 0x80;
 		if (b == '\n' || b == '\t') {
 			ptext_add(c, " ", 1, style, link, 0);
 			len = 1, prev = ' ';
-		} else if ((len = u8_decode(s + i, n - i, &cp)) == 1 && cp == 0xFFFD) {
+		} else if (len == 1 && cp == 0xFFFD) {
 			ptext_add(c, "\xEF\xBF\xBD", 3, style, link, 0);
-			prev = cp;
-		} else if (cp_safe(cp, prev, s + i + len, n - i - len, strict)) {
-			ptext_add(c, s + i, len, style, link, 0);
 			prev = cp;
 		} else {
 			ptext_placeholder(c, cp, style, link);
@@ -1498,14 +1521,15 @@ static void put_range(ctx *c, size_t s, size_t e, int w)
 }
 
 /* The width of text[a..b) when it can only be one line if it fits: no hard
- * break, no space at either end; else -1. */
-static int one_line_width(const ctx *c, size_t a, size_t b)
+ * break, no space at either end; else -1.  A width over max is not
+ * measured to the end: the result is then some value > max. */
+static int one_line_width(const ctx *c, size_t a, size_t b, int max)
 {
 	const char *t = c->ptext.ptr;
 
 	if (a >= b || t[a] == ' ' || t[b - 1] == ' ' || (c->hard && memchr(t + a, '\n', b - a)))
 		return -1;
-	return c->wide || c->natomic ? str_width(t + a, b - a) : (int)(b - a);
+	return c->wide || c->natomic ? str_width_max(t + a, b - a, max) : (int)(b - a);
 }
 
 /* Wraps the flattened inlines and writes them as lines; `lead` starts the
@@ -1513,7 +1537,7 @@ static int one_line_width(const ctx *c, size_t a, size_t b)
 static void emit_inlines(ctx *c, const char *lead, uint32_t lead_style, int src, int flags)
 {
 	int lead_w = lead ? str_width(lead, strlen(lead)) : 0;
-	int avail = avail_width(c) - lead_w, w = one_line_width(c, 0, c->ptext.len);
+	int avail = avail_width(c) - lead_w, w;
 	size_t i;
 
 	if (lead && avail < 2) { /* no room beside the lead: it gets a line */
@@ -1525,6 +1549,7 @@ static void emit_inlines(ctx *c, const char *lead, uint32_t lead_style, int src,
 		avail = avail_width(c);
 	}
 	avail = avail < 1 ? 1 : avail;
+	w = one_line_width(c, 0, c->ptext.len, avail);
 	if (w >= 0 && w <= avail) {
 		add_range(c, 0, c->ptext.len, w);
 	} else if (!plain_ascii(c, 0, c->ptext.len) ||
@@ -1883,7 +1908,7 @@ static void table_collect(ctx *c, md_node *tn, table_info *t)
 			cl->a = c->ptext.len;
 			collect(c, cn, base_style(c) | (t->head[r] ? LS_BOLD : 0));
 			cl->b = c->ptext.len;
-			cl->nat = one_line_width(c, cl->a, cl->b);
+			cl->nat = one_line_width(c, cl->a, cl->b, INT_MAX);
 			if (cl->nat < 0)
 				cell_units(c, cl);
 		}
