@@ -44,7 +44,14 @@ static const char *or_empty(const char *s)
 
 /* --- parsing -------------------------------------------------------------- */
 
-static void wiki_links(cmark_node *root);
+/* Source lines (1-based, ascending) that may hold a wiki link. */
+typedef struct line_set {
+	int *v;
+	size_t n, cap;
+} line_set;
+
+static int wiki_lines(const char *s, size_t n, line_set *out);
+static void wiki_links(cmark_node *root, const line_set *lines);
 static int node_line(cmark_node *c, int end);
 
 size_t md_max_len(void)
@@ -74,27 +81,6 @@ static int has_pair(const char *s, size_t n, char c)
 	return 0;
 }
 
-/* Whether the parsed text of s[0..n) may hold "[[": the source has "[[", or
- * a '[' that the parser may make from "\\[" or from an entity (&#91;,
- * &#x5B;, &lbrack;, &lsqb;).  When not, the wiki-link pass has nothing to
- * find and need not walk the tree. */
-static int may_have_wiki_links(const char *s, size_t n)
-{
-	const char *p = s, *end = s + n;
-
-	if (has_pair(s, n, '['))
-		return 1;
-	while (p < end && (p = memchr(p, '[', (size_t)(end - p)))) {
-		if (p > s && p[-1] == '\\')
-			return 1;
-		p++;
-	}
-	for (p = s; p < end && (p = memchr(p, '&', (size_t)(end - p))) && ++p < end;)
-		if (*p == '#' || *p == 'l')
-			return 1;
-	return 0;
-}
-
 /* The parser's options for text[0..len).  Two of them only cost time when
  * they cannot change the tree: cmark's UTF-8 check copies every line byte
  * by byte, and its footnote pass walks the whole tree once more -- so the
@@ -118,6 +104,7 @@ md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
 	cmark_parser *p;
 	md_doc *d;
 	size_t i;
+	line_set lines = {NULL, 0, 0};
 
 	if (len > MAX_LEN) {
 		err_set(e, ERR_USER, "page too large (%zu bytes; the limit is 64 MiB)", len);
@@ -139,8 +126,10 @@ md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
 		abort();
 	d->root = cmark_parser_finish(p);
 	cmark_parser_free(p);
-	if (may_have_wiki_links(text, len))
-		wiki_links(d->root);
+	if (wiki_lines(text, len, &lines)) {
+		wiki_links(d->root, &lines);
+		free(lines.v);
+	}
 	return d;
 }
 
@@ -399,9 +388,102 @@ static cmark_node *wiki_run(cmark_node *first)
 	return n;
 }
 
+/* Line ends in s[a..b) as cmark counts them: LF, CR LF and a lone CR (cr:
+ * the text has a CR at all). */
+static int line_ends(const char *s, size_t a, size_t b, int cr)
+{
+	const char *p = s + a, *end = s + b;
+	int count = 0;
+
+	if (!cr) {
+		while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+			count++;
+			p++;
+		}
+		return count;
+	}
+	for (; p < end; p++)
+		count += *p == '\n' || (*p == '\r' && p[1] != '\n');
+	return count;
+}
+
+/* The lines of s[0..n) where the parse may hold "[[": those with "[[", with
+ * a '[' after a backslash, or with "&#" or "&l" (&#91;, &#x5B;, &lbrack;
+ * and &lsqb; are brackets).  A wiki link never spans lines: a line break is
+ * a node of its own, and a run of text nodes ends at it.  Fills *out and
+ * returns its count (0: nothing to look for, out->v is NULL). */
+static int wiki_lines(const char *s, size_t n, line_set *out)
+{
+	const char *end = s + n, *a = memchr(s, '[', n), *b = memchr(s, '&', n), *m;
+	int cr = memchr(s, '\r', n) != NULL, line = 1, hit;
+	size_t counted = 0;
+
+	memset(out, 0, sizeof *out);
+	while (a || b) {
+		m = !b || (a && a < b) ? a : b;
+		if (m == a)
+			hit = (m + 1 < end && m[1] == '[') || (m > s && m[-1] == '\\');
+		else
+			hit = m + 1 < end && (m[1] == '#' || m[1] == 'l');
+		if (hit) {
+			line += line_ends(s, counted, (size_t)(m - s), cr);
+			counted = (size_t)(m - s);
+			if (!out->n || out->v[out->n - 1] != line) {
+				if (out->n == out->cap) {
+					out->cap = out->cap ? out->cap * 2 : 64;
+					out->v = realloc(out->v, out->cap * sizeof *out->v);
+					if (!out->v)
+						abort();
+				}
+				out->v[out->n++] = line;
+			}
+		}
+		if (m == a)
+			a = m + 1 < end ? memchr(m + 1, '[', (size_t)(end - m - 1)) : NULL;
+		else
+			b = m + 1 < end ? memchr(m + 1, '&', (size_t)(end - m - 1)) : NULL;
+	}
+	return (int)out->n;
+}
+
+/* Whether block n may hold a wiki link: one of its source lines is in
+ * lines.  Only cmark's own blocks are judged by their lines: the table
+ * extension's can be off (a table split from the paragraph before it puts
+ * its header row on the paragraph's first line), and a block without a
+ * position is looked into too. */
+static int block_may_hold(cmark_node *n, const line_set *lines)
+{
+	int start = cmark_node_get_start_line(n), end = cmark_node_get_end_line(n);
+	size_t lo = 0, hi = lines->n, mid;
+
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_BLOCK_QUOTE:
+	case CMARK_NODE_LIST:
+	case CMARK_NODE_ITEM:
+	case CMARK_NODE_PARAGRAPH:
+	case CMARK_NODE_HEADING:
+	case CMARK_NODE_FOOTNOTE_DEFINITION:
+		break;
+	default:
+		return 1;
+	}
+	if (start <= 0 || end < start)
+		return 1;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (lines->v[mid] < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < lines->n && lines->v[lo] <= end;
+}
+
 /* Walks the tree without recursion (a page may nest quotes thousands
- * deep), rewriting text runs and skipping links and images. */
-static void wiki_links(cmark_node *root)
+ * deep), rewriting text runs and skipping links and images, and blocks on
+ * none of the lines that may hold a wiki link: on a big page most of the
+ * tree is never visited. */
+static void wiki_links(cmark_node *root, const line_set *lines)
 {
 	cmark_node *parent = root, *n = cmark_node_first_child(root);
 	cmark_node_type t;
@@ -417,7 +499,9 @@ static void wiki_links(cmark_node *root)
 		if (t == CMARK_NODE_TEXT) {
 			n = wiki_run(n);
 		} else if (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE &&
-		           cmark_node_first_child(n)) {
+		           cmark_node_first_child(n) &&
+		           ((t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE ||
+		            block_may_hold(n, lines))) {
 			parent = n;
 			n = cmark_node_first_child(n);
 		} else {
