@@ -52,6 +52,7 @@
  * A wide character repeats its letter for both of its columns. */
 #include "layout.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,17 @@ static char *xstrdup(const char *s)
 	size_t n = strlen(s) + 1;
 
 	return memcpy(xrealloc(NULL, n), s, n);
+}
+
+/* buf_put for the many short pieces of a line: the call and the checks
+ * of buf_put only when the buffer must grow. */
+static inline void put_bytes(buf *b, const char *s, size_t n)
+{
+	if (b->cap - b->len <= n)
+		buf_grow(b, n);
+	memcpy(b->ptr + b->len, s, n);
+	b->len += n;
+	b->ptr[b->len] = '\0';
 }
 
 /* Makes room for `need` elements of size `sz` in v (capacity *cap). */
@@ -292,6 +304,9 @@ typedef struct ctx {
 	int quotes, need_blank, last_src, notes_seen, notes_def;
 	int eat_space; /* a hidden comment: drop a space that would double */
 	size_t natomic; /* placeholders in ptext */
+	int wide;       /* ptext has a byte >= 0x80: else, without placeholders,
+	                 * it is printable ASCII, spaces and hard breaks */
+	int hard;       /* ptext has a hard break ('\n') */
 	/* inline scratch, reused block after block */
 	buf ptext, tmp;
 	seg *segs;
@@ -362,14 +377,15 @@ static int graphic8(const char *s)
 	       ((low + 0x6060606060606060ULL) & 0x8080808080808080ULL) == 0x8080808080808080ULL;
 }
 
-/* Display columns of s[0..n). */
-static int str_width(const char *s, size_t n)
+/* Display columns of s[0..n), or, once they pass max, of the part that
+ * passed it (a result > max means "wider than max"). */
+static int str_width_max(const char *s, size_t n, int max)
 {
 	size_t i = 0;
 	int w = 0;
 	uint32_t cp;
 
-	while (i < n) {
+	while (i < n && w <= max) {
 		if (i + 8 <= n && graphic8(s + i)) {
 			w += 8;
 			i += 8;
@@ -386,6 +402,12 @@ static int str_width(const char *s, size_t n)
 	return w;
 }
 
+/* Display columns of s[0..n). */
+static int str_width(const char *s, size_t n)
+{
+	return str_width_max(s, n, INT_MAX);
+}
+
 /* Ideographs, kana, Hangul, CJK punctuation and full-width forms: a line may
  * break between two of them (UAX #14 class ID and friends). */
 static int is_cjk(uint32_t c)
@@ -398,44 +420,52 @@ static int is_cjk(uint32_t c)
 	       (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x3FFFD);
 }
 
-static int in_list(uint32_t c, const uint32_t *v, size_t n)
+/* Whether c is in v[0..n), sorted ascending. */
+static int in_sorted(uint32_t c, const uint32_t *v, size_t n)
 {
-	size_t i;
+	size_t lo = 0, hi = n;
 
-	for (i = 0; i < n; i++)
-		if (v[i] == c)
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (v[mid] == c)
 			return 1;
+		if (v[mid] < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return 0;
 }
 
-/* Kinsoku: characters that must not start a line. */
+/* Kinsoku: characters that must not start a line (sorted: in_sorted). */
 static int no_break_before(uint32_t c)
 {
 	static const uint32_t v[] = {
-	    '!', ')', ',', '.', ':', ';', '?', ']', '}', '"', '\'', 0x00BB, 0x2019, 0x201D,
-	    0x2026, 0x2025, 0x2010, 0x2013, 0x203C, 0x2047, 0x2048, 0x2049, 0x3001, 0x3002,
+	    '!', '"', '\'', ')', ',', '.', ':', ';', '?', ']', '}', 0x00BB, 0x2010, 0x2013,
+	    0x2019, 0x201D, 0x2025, 0x2026, 0x203C, 0x2047, 0x2048, 0x2049, 0x3001, 0x3002,
 	    0x3005, 0x3009, 0x300B, 0x300D, 0x300F, 0x3011, 0x3015, 0x3017, 0x3019, 0x301B,
 	    0x301C, 0x301E, 0x301F, 0x303B, 0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063,
 	    0x3083, 0x3085, 0x3087, 0x308E, 0x3095, 0x3096, 0x309B, 0x309C, 0x309D, 0x309E,
 	    0x30A0, 0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9, 0x30C3, 0x30E3, 0x30E5, 0x30E7,
-	    0x30EE, 0x30F5, 0x30F6, 0x30FB, 0x30FC, 0x30FD, 0x30FE, 0xFF01, 0xFF09, 0xFF0C,
-	    0xFF0E, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF3D, 0xFF5D, 0xFF60, 0xFF61, 0xFF63, 0xFF64,
-	    0xFF65, 0xFF70, 0xFF9E, 0xFF9F, 0xFF05,
+	    0x30EE, 0x30F5, 0x30F6, 0x30FB, 0x30FC, 0x30FD, 0x30FE, 0xFF01, 0xFF05, 0xFF09,
+	    0xFF0C, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF3D, 0xFF5D, 0xFF60, 0xFF61, 0xFF63,
+	    0xFF64, 0xFF65, 0xFF70, 0xFF9E, 0xFF9F,
 	};
 
-	return in_list(c, v, sizeof v / sizeof *v) || (c >= 0x31F0 && c <= 0x31FF);
+	return in_sorted(c, v, sizeof v / sizeof *v) || (c >= 0x31F0 && c <= 0x31FF);
 }
 
-/* Kinsoku: characters that must not end a line. */
+/* Kinsoku: characters that must not end a line (sorted: in_sorted). */
 static int no_break_after(uint32_t c)
 {
 	static const uint32_t v[] = {
-	    '(', '[', '{', '"', '\'', 0x00AB, 0x2018, 0x201C, 0x3008, 0x300A, 0x300C,
-	    0x300E, 0x3010, 0x3014, 0x3016, 0x3018, 0x301A, 0x301D, 0xFF08, 0xFF3B,
-	    0xFF5B, 0xFF5F, 0xFF62,
+	    '"', '\'', '(', '[', '{', 0x00AB, 0x2018, 0x201C, 0x3008, 0x300A, 0x300C,
+	    0x300E, 0x3010, 0x3014, 0x3016, 0x3018, 0x301A, 0x301D, 0xFF08, 0xFF3B, 0xFF5B,
+	    0xFF5F, 0xFF62,
 	};
 
-	return in_list(c, v, sizeof v / sizeof *v);
+	return in_sorted(c, v, sizeof v / sizeof *v);
 }
 
 static int is_alpha(uint32_t c)
@@ -476,7 +506,7 @@ static void put_w(ctx *c, const char *s, size_t n, int w, uint32_t style, int32_
 		sp = &c->spans[c->nspans - 1];
 		if (sp->style == style && sp->link == link) {
 			sp->len += (uint32_t)n;
-			buf_put(&c->text, s, n);
+			put_bytes(&c->text, s, n);
 			return;
 		}
 	}
@@ -485,7 +515,7 @@ static void put_w(ctx *c, const char *s, size_t n, int w, uint32_t style, int32_
 	sp->len = (uint32_t)n;
 	sp->style = style;
 	sp->link = link;
-	buf_put(&c->text, s, n);
+	put_bytes(&c->text, s, n);
 }
 
 /* Appends text to the line being built, extending the last span when the
@@ -515,15 +545,19 @@ static void put_spaces(ctx *c, int n, uint32_t style)
 /* Repeats a glyph n times. */
 static void put_rep(ctx *c, const char *glyph, int n, uint32_t style)
 {
-	size_t g = strlen(glyph);
-	int i, w = str_width(glyph, g) * (n > 0 ? n : 0);
+	size_t g = strlen(glyph), total = g * (size_t)(n > 0 ? n : 0), k;
+	int w = str_width(glyph, g) * (n > 0 ? n : 0);
 
+	if (!total)
+		return;
 	c->tmp.len = 0;
-	buf_grow(&c->tmp, g * (size_t)(n > 0 ? n : 0));
-	for (i = 0; i < n; i++) {
-		memcpy(c->tmp.ptr + c->tmp.len, glyph, g);
-		c->tmp.len += g;
+	buf_grow(&c->tmp, total);
+	memcpy(c->tmp.ptr, glyph, g);
+	for (c->tmp.len = g; c->tmp.len < total; c->tmp.len += k) {
+		k = c->tmp.len < total - c->tmp.len ? c->tmp.len : total - c->tmp.len;
+		memcpy(c->tmp.ptr + c->tmp.len, c->tmp.ptr, k);
 	}
+	c->tmp.ptr[c->tmp.len] = '\0';
 	put_w(c, c->tmp.ptr, c->tmp.len, w, style, -1);
 }
 
@@ -707,7 +741,7 @@ static void ptext_add(ctx *c, const char *s, size_t n, uint32_t style, int32_t l
 		g->atomic = atomic;
 		c->natomic += atomic != 0;
 	}
-	buf_put(&c->ptext, s, n);
+	put_bytes(&c->ptext, s, n);
 }
 
 static void ptext_placeholder(ctx *c, uint32_t cp, uint32_t style, int32_t link)
@@ -745,15 +779,23 @@ static void add_text(ctx *c, const char *s, size_t n, uint32_t style, int32_t li
 			i++;
 			continue;
 		}
+		len = 1, cp = b;
+		if (b >= 0x80) {
+			c->wide = 1;
+			len = u8_decode(s + i, n - i, &cp);
+			if (!(len == 1 && cp == 0xFFFD) &&
+			    cp_safe(cp, prev, s + i + len, n - i - len, strict)) {
+				prev = cp; /* part of the run, as it is */
+				i += len;
+				continue;
+			}
+		}
 		ptext_add(c, s + start, i - start, style, link, 0);
 		if (b == '\n' || b == '\t') {
 			ptext_add(c, " ", 1, style, link, 0);
 			len = 1, prev = ' ';
-		} else if ((len = u8_decode(s + i, n - i, &cp)) == 1 && cp == 0xFFFD) {
+		} else if (len == 1 && cp == 0xFFFD) {
 			ptext_add(c, "\xEF\xBF\xBD", 3, style, link, 0);
-			prev = cp;
-		} else if (cp_safe(cp, prev, s + i + len, n - i - len, strict)) {
-			ptext_add(c, s + i, len, style, link, 0);
 			prev = cp;
 		} else {
 			ptext_placeholder(c, cp, style, link);
@@ -917,6 +959,7 @@ static int walk_next(walk *w)
 		w->skip = 0;
 		if (n) {
 			w->node = n;
+			md_prefetch(md_next(n));
 			return EV_ENTER;
 		}
 		return w->ev = EV_EXIT;
@@ -925,6 +968,7 @@ static int walk_next(walk *w)
 		return w->ev = EV_DONE;
 	if ((n = md_next(w->node))) {
 		w->node = n;
+		md_prefetch(md_next(n));
 		return w->ev = EV_ENTER;
 	}
 	w->node = md_parent(w->node);
@@ -969,7 +1013,10 @@ static void inline_enter(ctx *c, walk *w, inl *s, md_node *n, uint32_t base)
 	switch (t) {
 	case MD_TEXT: add_text(c, lit, (size_t)-1, style, s->link, s->link >= 0); break;
 	case MD_SOFTBREAK: add_text(c, " ", 1, style, s->link, 1); break;
-	case MD_LINEBREAK: ptext_add(c, "\n", 1, style, s->link, 0); break;
+	case MD_LINEBREAK:
+		ptext_add(c, "\n", 1, style, s->link, 0);
+		c->hard = 1;
+		break;
 	case MD_CODE: add_text(c, lit, (size_t)-1, style | LS_CODE, s->link, 1); break;
 	case MD_HTML_INLINE:
 		if (!is_comment(lit))
@@ -1042,6 +1089,8 @@ static void ptext_reset(ctx *c)
 		c->ptext.ptr[0] = '\0';
 	c->nsegs = 0;
 	c->natomic = 0;
+	c->wide = 0;
+	c->hard = 0;
 	c->eat_space = 0;
 	c->nunits = 0;
 	c->nranges = 0;
@@ -1379,6 +1428,8 @@ static int plain_ascii(const ctx *c, size_t a, size_t b)
 
 	if (c->natomic)
 		return 0;
+	if (!c->wide)
+		return 1;
 	for (; i + 8 <= b; i += 8) {
 		memcpy(&w, t + i, 8);
 		if (w & 0x8080808080808080ULL)
@@ -1470,14 +1521,15 @@ static void put_range(ctx *c, size_t s, size_t e, int w)
 }
 
 /* The width of text[a..b) when it can only be one line if it fits: no hard
- * break, no space at either end; else -1. */
-static int one_line_width(const ctx *c, size_t a, size_t b)
+ * break, no space at either end; else -1.  A width over max is not
+ * measured to the end: the result is then some value > max. */
+static int one_line_width(const ctx *c, size_t a, size_t b, int max)
 {
 	const char *t = c->ptext.ptr;
 
-	if (a >= b || t[a] == ' ' || t[b - 1] == ' ' || memchr(t + a, '\n', b - a))
+	if (a >= b || t[a] == ' ' || t[b - 1] == ' ' || (c->hard && memchr(t + a, '\n', b - a)))
 		return -1;
-	return str_width(t + a, b - a);
+	return c->wide || c->natomic ? str_width_max(t + a, b - a, max) : (int)(b - a);
 }
 
 /* Wraps the flattened inlines and writes them as lines; `lead` starts the
@@ -1485,7 +1537,7 @@ static int one_line_width(const ctx *c, size_t a, size_t b)
 static void emit_inlines(ctx *c, const char *lead, uint32_t lead_style, int src, int flags)
 {
 	int lead_w = lead ? str_width(lead, strlen(lead)) : 0;
-	int avail = avail_width(c) - lead_w, w = one_line_width(c, 0, c->ptext.len);
+	int avail = avail_width(c) - lead_w, w;
 	size_t i;
 
 	if (lead && avail < 2) { /* no room beside the lead: it gets a line */
@@ -1497,6 +1549,7 @@ static void emit_inlines(ctx *c, const char *lead, uint32_t lead_style, int src,
 		avail = avail_width(c);
 	}
 	avail = avail < 1 ? 1 : avail;
+	w = one_line_width(c, 0, c->ptext.len, avail);
 	if (w >= 0 && w <= avail) {
 		add_range(c, 0, c->ptext.len, w);
 	} else if (!plain_ascii(c, 0, c->ptext.len) ||
@@ -1602,11 +1655,12 @@ static void thematic_break(ctx *c, int src)
 }
 
 /* Writes one source line of a code or HTML block: tabs expand to stops
- * counted from the block's left edge; controls become placeholders. */
+ * counted from the block's left edge; controls become placeholders.  Runs
+ * of printable ASCII are as wide as they are long. */
 static void verbatim_line(ctx *c, const char *s, size_t n, uint32_t style)
 {
 	size_t i = 0, start = 0, len;
-	int col = 0;
+	int col = 0, w;
 	uint32_t cp;
 
 	while (i < n) {
@@ -1616,27 +1670,29 @@ static void verbatim_line(ctx *c, const char *s, size_t n, uint32_t style)
 			col++, i++;
 			continue;
 		}
-		put(c, s + start, i - start, style, -1);
+		put_w(c, s + start, i - start, (int)(i - start), style, -1);
 		len = u8_decode(s + i, n - i, &cp);
 		if (b == '\t') {
 			put_spaces(c, TAB_STOP - col % TAB_STOP, style);
 			col += TAB_STOP - col % TAB_STOP;
 		} else if (len == 1 && cp == 0xFFFD) {
-			put(c, "\xEF\xBF\xBD", 3, style, -1);
+			put_w(c, "\xEF\xBF\xBD", 3, cp_width(0xFFFD), style, -1);
 			col++;
 		} else if (cp_safe(cp, 'X', s + i + len, n - i - len, 0)) {
-			put(c, s + i, len, style, -1);
-			col += cp_width(cp);
+			w = cp_width(cp);
+			put_w(c, s + i, len, w, style, -1);
+			col += w;
 		} else {
 			c->tmp.len = 0;
 			u8_placeholder(&c->tmp, cp);
-			put(c, c->tmp.ptr, c->tmp.len, style | LS_CONTROL, -1);
-			col += str_width(c->tmp.ptr, c->tmp.len);
+			w = str_width(c->tmp.ptr, c->tmp.len);
+			put_w(c, c->tmp.ptr, c->tmp.len, w, style | LS_CONTROL, -1);
+			col += w;
 		}
 		i += len;
 		start = i;
 	}
-	put(c, s + start, i - start, style, -1);
+	put_w(c, s + start, i - start, (int)(i - start), style, -1);
 }
 
 /* Code and HTML blocks: one source line, one layout line. */
@@ -1852,7 +1908,7 @@ static void table_collect(ctx *c, md_node *tn, table_info *t)
 			cl->a = c->ptext.len;
 			collect(c, cn, base_style(c) | (t->head[r] ? LS_BOLD : 0));
 			cl->b = c->ptext.len;
-			cl->nat = one_line_width(c, cl->a, cl->b);
+			cl->nat = one_line_width(c, cl->a, cl->b, INT_MAX);
 			if (cl->nat < 0)
 				cell_units(c, cl);
 		}
@@ -2203,12 +2259,20 @@ size_t layout_find_src_line(const layout_doc *d, int src_line)
 
 void layout_to_text(const layout_doc *d, buf *out)
 {
-	size_t i;
+	size_t i, total = 0;
+	char *p;
 
+	for (i = 0; d && i < d->nlines; i++)
+		total += d->lines[i].len + 1;
+	buf_grow(out, total);
+	p = out->ptr + out->len;
 	for (i = 0; d && i < d->nlines; i++) {
-		buf_put(out, d->lines[i].text, d->lines[i].len);
-		buf_putc(out, '\n');
+		memcpy(p, d->lines[i].text, d->lines[i].len);
+		p += d->lines[i].len;
+		*p++ = '\n';
 	}
+	out->len += total;
+	out->ptr[out->len] = '\0';
 }
 
 /* The 16-colour foreground of a style: the TUI's palette and precedence

@@ -46,7 +46,14 @@ static const char *or_empty(const char *s)
 
 /* --- parsing -------------------------------------------------------------- */
 
-static void wiki_links(cmark_node *root, cmark_mem *mem);
+/* Source lines (1-based, ascending) that may hold a wiki link. */
+typedef struct line_set {
+	int *v;
+	size_t n, cap;
+} line_set;
+
+static int wiki_lines(const char *s, size_t n, line_set *out);
+static void wiki_links(cmark_node *root, const line_set *lines, cmark_mem *mem);
 static int node_line(cmark_node *c, int end);
 static cmark_mem *pool_take(void);
 static void pool_reset(void);
@@ -66,20 +73,49 @@ static void ensure_extensions(void)
 	}
 }
 
+/* Whether '[' followed by c occurs in s[0..n) (memchr is much faster than
+ * memmem for a needle this short). */
+static int has_pair(const char *s, size_t n, char c)
+{
+	const char *p = s, *end = s + n;
+
+	while (p < end && (p = memchr(p, '[', (size_t)(end - p))) && ++p < end)
+		if (*p == c)
+			return 1;
+	return 0;
+}
+
+/* The parser's options for text[0..len).  Two of them only cost time when
+ * they cannot change the tree: cmark's UTF-8 check copies every line byte
+ * by byte, and its footnote pass walks the whole tree once more -- so the
+ * check runs only when u8_valid finds a bad byte or a NUL (the two replace
+ * exactly the same bytes with U+FFFD), and footnotes only when "[^", which
+ * every reference and definition starts with, occurs. */
+static int parse_options(const char *text, size_t len, int flags)
+{
+	int opts = CMARK_OPT_SOURCEPOS;
+
+	if (!u8_valid(text, len, NULL))
+		opts |= CMARK_OPT_VALIDATE_UTF8;
+	if ((flags & MD_FOOTNOTES) && has_pair(text, len, '^'))
+		opts |= CMARK_OPT_FOOTNOTES;
+	return opts;
+}
+
 md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
 {
-	int opts = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SOURCEPOS;
+	int opts;
 	cmark_parser *p;
 	md_doc *d;
 	size_t i;
+	line_set lines = {NULL, 0, 0};
 
 	if (len > MAX_LEN) {
 		err_set(e, ERR_USER, "page too large (%zu bytes; the limit is 64 MiB)", len);
 		return NULL;
 	}
 	ensure_extensions();
-	if (flags & MD_FOOTNOTES)
-		opts |= CMARK_OPT_FOOTNOTES;
+	opts = parse_options(text, len, flags);
 	d = calloc(1, sizeof *d);
 	if (!d)
 		abort();
@@ -98,7 +134,10 @@ md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
 		cmark_parser_feed(p, text, len);
 	d->root = cmark_parser_finish(p);
 	cmark_parser_free(p);
-	wiki_links(d->root, d->mem);
+	if (wiki_lines(text, len, &lines)) {
+		wiki_links(d->root, &lines, d->mem);
+		free(lines.v);
+	}
 	return d;
 }
 
@@ -525,35 +564,140 @@ refused:
 	free_siblings(head, first);
 }
 
-/* Handles the run of TEXT siblings that starts at first; returns the node
- * after the run. */
-static cmark_node *wiki_run(cmark_node *first, cmark_mem *mem)
+/* Replaces the wiki links in s, the text of the TEXT siblings first..last,
+ * when it has any. */
+static void wiki_text(cmark_mem *mem, cmark_node *first, cmark_node *last, const char *s)
 {
-	cmark_node *last = first, *n;
 	wiki_match *v;
 	size_t count;
+
+	if (!strstr(s, "[["))
+		return;
+	count = wiki_find(s, &v);
+	if (count)
+		wiki_replace(mem, first, last, s, v, count);
+	wiki_matches_free(v, count);
+}
+
+/* Handles the run of TEXT siblings that starts at first; returns the node
+ * after the run.  cmark joins adjacent text, so a run is nearly always one
+ * node, whose literal is searched in place. */
+static cmark_node *wiki_run(cmark_node *first, cmark_mem *mem)
+{
+	cmark_node *last = first, *n = cmark_node_next(first);
 	buf b = BUF_INIT;
 
+	if (!n || cmark_node_get_type(n) != CMARK_NODE_TEXT) {
+		wiki_text(mem, first, first, or_empty(cmark_node_get_literal(first)));
+		return n;
+	}
 	buf_puts(&b, or_empty(cmark_node_get_literal(first)));
-	for (n = cmark_node_next(first); n && cmark_node_get_type(n) == CMARK_NODE_TEXT;
-	     n = cmark_node_next(n)) {
+	for (; n && cmark_node_get_type(n) == CMARK_NODE_TEXT; n = cmark_node_next(n)) {
 		buf_puts(&b, or_empty(cmark_node_get_literal(n)));
 		last = n;
 	}
-	if (strstr(buf_cstr(&b), "[[")) {
-		count = wiki_find(buf_cstr(&b), &v);
-		if (count)
-			wiki_replace(mem, first, last, buf_cstr(&b), v, count);
-		wiki_matches_free(v, count);
-	}
+	wiki_text(mem, first, last, buf_cstr(&b));
 	buf_free(&b);
 	return n;
 }
 
+/* Line ends in s[a..b) as cmark counts them: LF, CR LF and a lone CR (cr:
+ * the text has a CR at all). */
+static int line_ends(const char *s, size_t a, size_t b, int cr)
+{
+	const char *p = s + a, *end = s + b;
+	int count = 0;
+
+	if (!cr) {
+		while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+			count++;
+			p++;
+		}
+		return count;
+	}
+	for (; p < end; p++)
+		count += *p == '\n' || (*p == '\r' && p[1] != '\n');
+	return count;
+}
+
+/* The lines of s[0..n) where the parse may hold "[[": those with "[[", with
+ * a '[' after a backslash, or with "&#" or "&l" (&#91;, &#x5B;, &lbrack;
+ * and &lsqb; are brackets).  A wiki link never spans lines: a line break is
+ * a node of its own, and a run of text nodes ends at it.  Fills *out and
+ * returns its count (0: nothing to look for, out->v is NULL). */
+static int wiki_lines(const char *s, size_t n, line_set *out)
+{
+	const char *end = s + n, *a = memchr(s, '[', n), *b = memchr(s, '&', n), *m;
+	int cr = memchr(s, '\r', n) != NULL, line = 1, hit;
+	size_t counted = 0;
+
+	memset(out, 0, sizeof *out);
+	while (a || b) {
+		m = !b || (a && a < b) ? a : b;
+		if (m == a)
+			hit = (m + 1 < end && m[1] == '[') || (m > s && m[-1] == '\\');
+		else
+			hit = m + 1 < end && (m[1] == '#' || m[1] == 'l');
+		if (hit) {
+			line += line_ends(s, counted, (size_t)(m - s), cr);
+			counted = (size_t)(m - s);
+			if (!out->n || out->v[out->n - 1] != line) {
+				if (out->n == out->cap) {
+					out->cap = out->cap ? out->cap * 2 : 64;
+					out->v = realloc(out->v, out->cap * sizeof *out->v);
+					if (!out->v)
+						abort();
+				}
+				out->v[out->n++] = line;
+			}
+		}
+		if (m == a)
+			a = m + 1 < end ? memchr(m + 1, '[', (size_t)(end - m - 1)) : NULL;
+		else
+			b = m + 1 < end ? memchr(m + 1, '&', (size_t)(end - m - 1)) : NULL;
+	}
+	return (int)out->n;
+}
+
+/* Whether block n may hold a wiki link: one of its source lines is in
+ * lines.  Only cmark's own blocks are judged by their lines: the table
+ * extension's can be off (a table split from the paragraph before it puts
+ * its header row on the paragraph's first line), and a block without a
+ * position is looked into too. */
+static int block_may_hold(cmark_node *n, const line_set *lines)
+{
+	int start = cmark_node_get_start_line(n), end = cmark_node_get_end_line(n);
+	size_t lo = 0, hi = lines->n, mid;
+
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_BLOCK_QUOTE:
+	case CMARK_NODE_LIST:
+	case CMARK_NODE_ITEM:
+	case CMARK_NODE_PARAGRAPH:
+	case CMARK_NODE_HEADING:
+	case CMARK_NODE_FOOTNOTE_DEFINITION:
+		break;
+	default:
+		return 1;
+	}
+	if (start <= 0 || end < start)
+		return 1;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (lines->v[mid] < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < lines->n && lines->v[lo] <= end;
+}
+
 /* Walks the tree without recursion (a page may nest quotes thousands
- * deep), rewriting text runs and skipping links and images.  New nodes
- * take their memory from mem, as the tree's own. */
-static void wiki_links(cmark_node *root, cmark_mem *mem)
+ * deep), rewriting text runs and skipping links and images, and blocks on
+ * none of the lines that may hold a wiki link: on a big page most of the
+ * tree is never visited.  New nodes take their memory from mem, as the
+ * tree's own. */
+static void wiki_links(cmark_node *root, const line_set *lines, cmark_mem *mem)
 {
 	cmark_node *parent = root, *n = cmark_node_first_child(root);
 	cmark_node_type t;
@@ -569,7 +713,9 @@ static void wiki_links(cmark_node *root, cmark_mem *mem)
 		if (t == CMARK_NODE_TEXT) {
 			n = wiki_run(n, mem);
 		} else if (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE &&
-		           cmark_node_first_child(n)) {
+		           cmark_node_first_child(n) &&
+		           ((t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE ||
+		            block_may_hold(n, lines))) {
 			parent = n;
 			n = cmark_node_first_child(n);
 		} else {
@@ -603,6 +749,23 @@ md_node *md_prev(const md_node *n)
 md_node *md_parent(const md_node *n)
 {
 	return n ? MN(cmark_node_parent(CN(n))) : NULL;
+}
+
+/* The bytes of a cmark_node (168 in cmark-gfm 0.29: its links, type and
+ * literal lie across three or four cache lines).  Only a hint: prefetching
+ * never faults, so a wrong size costs nothing but the hint's value. */
+#define NODE_BYTES 168
+
+void md_prefetch(const md_node *n)
+{
+	const char *p = (const char *)n;
+
+	if (!p)
+		return;
+	__builtin_prefetch(p);
+	__builtin_prefetch(p + 64);
+	__builtin_prefetch(p + 128);
+	__builtin_prefetch(p + NODE_BYTES - 1);
 }
 
 /* Extension nodes have types numbered at registration; their type string

@@ -99,6 +99,11 @@ md_node *md_next(const md_node *n);
 md_node *md_prev(const md_node *n);
 md_node *md_parent(const md_node *n);
 
+/* A hint, NULL-safe: starts loading n into the CPU's cache.  A walk over a
+ * big tree calls it for the sibling it will visit next, so that the load
+ * overlaps the work on the current node instead of stalling the next one. */
+void md_prefetch(const md_node *n);
+
 enum md_type md_node_type(const md_node *n);
 /* Text of TEXT, CODE, CODE_BLOCK, HTML_BLOCK, HTML_INLINE; the number of
  * a FOOTNOTE_REF ("1"; the FOOTNOTE_DEFs follow the document in that

@@ -148,6 +148,7 @@ _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
 /* The cached statements. */
 enum q {
 	Q_PAGE_BY_SLUG,
+	Q_PAGE_LIVE,
 	Q_PAGE_BY_TITLE,
 	Q_PAGE_CREATE,
 	Q_LIST_SLUG,
@@ -214,6 +215,7 @@ static const char *const q_sql[Q_COUNT] = {
 			" LEFT JOIN revisions r ON r.id = d.base WHERE d.author = ?1 AND d.slug = ?2",
 	[Q_DRAFT_DELETE] = "DELETE FROM drafts WHERE author = ?1 AND slug = ?2",
 	[Q_PAGE_BY_SLUG] = PAGE_COLS "WHERE p.slug = ?1",
+	[Q_PAGE_LIVE] = "SELECT 1 FROM pages WHERE slug = ?1 AND deleted = 0",
 	/* live before deleted, exact before case-insensitive */
 	[Q_PAGE_BY_TITLE] =
 		PAGE_COLS "WHERE p.title = ?1 COLLATE NOCASE"
@@ -1370,6 +1372,20 @@ int store_page_get(store *s, const char *slug, store_page *out, err_info *e)
 		return -1;
 	bind_str(st, 1, slug);
 	return one_page(s, st, out, e);
+}
+
+int store_page_live(store *s, const char *slug, err_info *e)
+{
+	sqlite3_stmt *st = prep(s, Q_PAGE_LIVE, e);
+	int rc, r;
+
+	if (!st)
+		return -1;
+	bind_str(st, 1, slug);
+	rc = sqlite3_step(st);
+	r = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(s, rc, "looking a page up", e);
+	release(st);
+	return r;
 }
 
 int store_page_by_title(store *s, const char *title, store_page *out, err_info *e)

@@ -103,6 +103,12 @@ void store_page_clear(store_page *p);
 /* Looks a page up by slug.  1 found, 0 not found, -1 error. */
 int store_page_get(store *s, const char *slug, store_page *out, err_info *e);
 
+/* 1 when a page with this slug exists and is not deleted, 0 when not, -1
+ * on error.  One lookup in the slug index, without the head revision and
+ * the count that store_page_get reads: layout asks it for every page a
+ * page links to. */
+int store_page_live(store *s, const char *slug, err_info *e);
+
 /* Looks a page up by title (exact, then case-insensitive). */
 int store_page_by_title(store *s, const char *title, store_page *out, err_info *e);
 

@@ -39,39 +39,38 @@ size_t u8_decode(const char *str, size_t n, uint32_t *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	uint32_t c = s[0];
-	size_t len, i;
-	uint32_t min;
 
+	/* one case per length, no loop: this is in every inner loop of layout */
 	if (c < 0x80) {
 		*cp = c;
 		return 1;
-	} else if (c >= 0xC2 && c <= 0xDF) {
-		len = 2, c &= 0x1F, min = 0x80;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3, c &= 0x0F, min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4, c &= 0x07, min = 0x10000;
-	} else {
-		*cp = 0xFFFD;
-		return 1;
 	}
-	if (n < len) {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80) {
-			*cp = 0xFFFD;
-			return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		if (n >= 2 && (s[1] & 0xC0) == 0x80) {
+			*cp = (c & 0x1F) << 6 | (s[1] & 0x3F);
+			return 2;
 		}
-		c = (c << 6) | (s[i] & 0x3F);
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		if (n >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
+			c = (c & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+			if (c >= 0x800 && (c < 0xD800 || c > 0xDFFF)) {
+				*cp = c;
+				return 3;
+			}
+		}
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		if (n >= 4 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
+		    (s[3] & 0xC0) == 0x80) {
+			c = (c & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
+			    (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
+			if (c >= 0x10000 && c <= 0x10FFFF) {
+				*cp = c;
+				return 4;
+			}
+		}
 	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	*cp = c;
-	return len;
+	*cp = 0xFFFD;
+	return 1;
 }
 
 void u8_encode(buf *b, uint32_t cp)
@@ -100,12 +99,27 @@ void u8_encode(buf *b, uint32_t cp)
 	}
 }
 
+/* Whether the eight bytes at s are all ASCII and none is NUL: most of a
+ * page, skipped a word at a time. */
+static int ascii8(const char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+	return !(w & 0x8080808080808080ULL) &&
+	       !((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL);
+}
+
 int u8_valid(const char *s, size_t n, size_t *bad)
 {
 	size_t i = 0, len;
 	uint32_t cp;
 
 	while (i < n) {
+		if (i + 8 <= n && ascii8(s + i)) {
+			i += 8;
+			continue;
+		}
 		if (s[i] == '\0')
 			goto fail;
 		if ((unsigned char)s[i] < 0x80) {

@@ -112,12 +112,14 @@ int wiki_find(wiki *w, const char *name, store_page *out, err_info *e)
 
 int wiki_page_exists(void *w, const char *slug)
 {
+	store *st = ((wiki *)w)->st;
 	store_page p = {0};
-	int r = store_page_get(((wiki *)w)->st, slug, &p, NULL);
+	int r = store_page_live(st, slug, NULL);
 
-	if (r == 0)
-		r = store_page_by_alias(((wiki *)w)->st, slug, &p, NULL);
-	r = r == 1 && !p.deleted;
+	if (r != 0)
+		return r == 1;
+	/* not a live page: maybe an old name of one (rare, so the full row) */
+	r = store_page_by_alias(st, slug, &p, NULL) == 1 && !p.deleted;
 	store_page_clear(&p);
 	return r;
 }

@@ -30,6 +30,18 @@ hasnt "no raw BEL" "$out" "$(printf '\a')"
 hasnt "no raw CR" "$out" "$(printf '\r')"
 has "controls are visible" "$out" "␛"
 
+# Links to pages that do not exist, or no longer, are marked: the checks
+# run inside show's read transaction.
+printf 'gone\n' | "$DOCDAY" $D save gone >/dev/null
+"$DOCDAY" $D delete gone >/dev/null 2>&1
+printf '# Links\n\n[[Getting Started|alive]] [[No Such Page|nowhere]] [[gone|away]]\n' |
+	"$DOCDAY" $D save links >/dev/null
+expect "show a page with missing links" 0 $D show links --width 60
+has "a live page's link has no marker" "$out" "alive nowhere"
+has "a missing page's link is marked" "$out" "nowhere?"
+has "a deleted page's link is marked" "$out" "away?"
+hasnt "the live link is not marked" "$out" "alive?"
+
 printf '# Viewed\n\nA [link](other.md) and a table:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n' >"$TMP/v.md"
 expect "view a file into a pipe" 0 view "$TMP/v.md" --width 40
 has "view renders the file" "$out" "Viewed"
@@ -53,4 +65,20 @@ out=$(DOCDAY_ASCII=0 LANG=ja_JP.UTF-8 LC_ALL= "$DOCDAY" view "$TMP/deco.md")
 has "DOCDAY_ASCII=0 turns it off" "$out" "•"
 out=$(DOCDAY_ASCII=1 "$DOCDAY" view "$TMP/deco.md")
 hasnt "DOCDAY_ASCII=1 turns it on" "$out" "•"
+
+# Output that fails to be written is an error, however much of it there is
+# (a big page's output goes out in large writes that bypass stdio's buffer).
+if [ -w /dev/full ]; then
+	awk 'BEGIN { for (i = 0; i < 20000; i++) printf "Paragraph %d of a long page.\n\n", i }' \
+		>"$TMP/big.md"
+	"$DOCDAY" view "$TMP/big.md" --width 40 >/dev/full 2>"$TMP/err"
+	same "a big output into a full disk fails" "$?" 1
+	has "and says why" "$(cat "$TMP/err")" "cannot write the output"
+	"$DOCDAY" view "$TMP/v.md" --width 40 >/dev/full 2>"$TMP/err"
+	same "a small one too" "$?" 1
+else
+	skip "a big output into a full disk fails" "no /dev/full"
+	skip "and says why" "no /dev/full"
+	skip "a small one too" "no /dev/full"
+fi
 done_testing

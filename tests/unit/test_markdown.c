@@ -337,6 +337,39 @@ static void test_wiki_links(void)
 	shape_is("[see [[X]]](url)", "L(see [[X]]>url)", "no wiki link inside a link");
 	shape_is("[x](y) [[Y]]", "L(x>y)T( )W(Y>y)", "markdown link is no wiki link");
 	shape_is("a \\[\\[X]] b", "T(a )W(X>x)T( b)", "escaped brackets still link (documented)");
+	/* md_parse skips the wiki-link pass when the source cannot make "[[":
+	 * brackets from entities must still link */
+	shape_is("a &#91;[X]] b", "T(a )W(X>x)T( b)", "&#91; and [ link");
+	shape_is("[&#x5B;X]]", "W(X>x)", "[ and &#x5B; link");
+	shape_is("&lsqb;&lbrack;X]]", "W(X>x)", "&lsqb;&lbrack; link");
+	shape_is("a [b] c [d]] & e", "T(a [b] c [d]] & e)", "single brackets stay text");
+
+	/* the pass looks only into blocks on lines that may hold "[[": the
+	 * lines must be counted as cmark counts them, and blocks whose
+	 * positions are off must still be looked into */
+	d = parse("para\n| [[A]] | b |\n|---|---|\n| c | [[B]] |\n");
+	OK(count(md_root(d), MD_LINK) == 2, "table split from a paragraph: both links");
+	md_free(d);
+	d = parse("one\rtwo\r\rthree [[A]]\r\nfour\r\n\r\n- five [[B]]\r");
+	OK(count(md_root(d), MD_LINK) == 2, "CR and CR LF line ends");
+	md_free(d);
+	d = parse("> quote\nlazy [[A]]\n\n- item\n\n  more [[B]]\n\n[r]: /x\n[[C]]\n\n"
+	          "Title [[D]]\n===\n");
+	OK(count(md_root(d), MD_LINK) == 4, "lazy lines, loose items, after a definition, setext");
+	md_free(d);
+	{
+		buf big = BUF_INIT;
+		int i;
+
+		for (i = 0; i < 300; i++)
+			buf_printf(&big, "Paragraph %d, [a link](x%d.md).\n\n", i, i);
+		buf_puts(&big, "> - deep [[Far]]\n");
+		d = parse(buf_cstr(&big));
+		n = find(md_root(d), MD_LINK, 300);
+		OK(n && md_is_wiki_link(n) && !strcmp(md_url(n), "far"), "a wiki link far down");
+		md_free(d);
+		buf_free(&big);
+	}
 
 	d = parse("```\n[[A]]\n```\n\n    [[B]]\n\n<div>[[C]]</div>\n\n"
 	          "<b>[[D]]</b> ![[[E]]](pic.png)\n");

@@ -384,6 +384,8 @@ static void test_pages(store *s)
 	STREQ(p.title, "Getting started", "page_get: title");
 	store_page_clear(&p);
 	OK(store_page_get(s, "missing", &p, &e) == 0, "page_get: missing is 0");
+	OK(store_page_live(s, "getting-started", &e) == 1, "page_live: a page is live");
+	OK(store_page_live(s, "missing", &e) == 0, "page_live: missing is 0");
 
 	OK(store_begin_write(s, &e) == 0 &&
 	           store_page_create(s, "rolled", "Rolled", &id2, &e) == 0,
@@ -651,6 +653,8 @@ static void test_deleted(store *s, const char *path)
 	           !strcmp(h.v[0].slug, "alpha"),
 	   "deleted pages are not found");
 	store_hit_list_free(&h);
+	OK(store_page_live(s, "zebra", &e) == 0 && store_page_live(s, "alpha", &e) == 1,
+	   "page_live: a deleted page is not live");
 	OK(store_page_count(s, &n, &e) == 0 && n == 2, "deleted pages are not counted");
 	OK(store_page_list_all(s, STORE_BY_SLUG, &pl, &e) == 0 && pl.n == 2,
 	   "deleted pages are not listed");
