@@ -783,7 +783,7 @@ static void add_text(ctx *c, const char *s, size_t n, uint32_t style, int32_t li
 		if (b >= 0x80) {
 			c->wide = 1;
 			len = u8_decode(s + i, n - i, &cp);
-			if (!(len == 1 && cp == 0xFFFD) &&
+			if (!(len == 1 && cp == 0xFFFD) && !(cp == 0x200D && c->o->ascii) &&
 			    cp_safe(cp, prev, s + i + len, n - i - len, strict)) {
 				prev = cp; /* part of the run, as it is */
 				i += len;
@@ -791,7 +791,11 @@ static void add_text(ctx *c, const char *s, size_t n, uint32_t style, int32_t li
 			}
 		}
 		ptext_add(c, s + start, i - start, style, link, 0);
-		if (b == '\n' || b == '\t') {
+		if (cp == 0x200D && c->o->ascii && !strict) {
+			/* --ascii: a joined emoji shows its parts side by side, at
+			 * the widths wcwidth gives them, whatever the terminal
+			 * would make of the sequence (RENDERING 15) */
+		} else if (b == '\n' || b == '\t') {
 			ptext_add(c, " ", 1, style, link, 0);
 			len = 1, prev = ' ';
 		} else if (len == 1 && cp == 0xFFFD) {

@@ -65,6 +65,11 @@ out=$(DOCDAY_ASCII=0 LANG=ja_JP.UTF-8 LC_ALL= "$DOCDAY" view "$TMP/deco.md")
 has "DOCDAY_ASCII=0 turns it off" "$out" "•"
 out=$(DOCDAY_ASCII=1 "$DOCDAY" view "$TMP/deco.md")
 hasnt "DOCDAY_ASCII=1 turns it on" "$out" "•"
+printf 'X\360\237\221\250\342\200\215\360\237\221\251Y|\n' >"$TMP/zwj.md"
+out=$("$DOCDAY" view "$TMP/zwj.md")
+has "a ZWJ sequence is kept by default" "$out" "$(printf '\342\200\215')"
+out=$("$DOCDAY" --ascii view "$TMP/zwj.md")
+same "--ascii shows a ZWJ sequence's parts" "$out" "$(printf 'X\360\237\221\250\360\237\221\251Y|')"
 
 # Output that fails to be written is an error, however much of it there is
 # (a big page's output goes out in large writes that bypass stdio's buffer).
