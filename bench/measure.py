@@ -21,11 +21,13 @@ others write to /dev/null).
 --stdin FMT feeds each run a file: FMT with {i} replaced by the run's number,
 counting warm-up runs, from 1 (so a save can get a different text each time).
 
-Prints one line per command: median min max runs cpu, in seconds, where cpu
-is the median of the user + system CPU time of the measured runs (the
-child's own rusage from wait4): on a busy machine wall times grow with the
-time spent waiting for a CPU, CPU times much less.  Exits 1 (and prints
-nothing on stdout) if any run exits non-zero; it never judges the numbers.
+Prints one line per command: median min max runs cpu user sys, in seconds,
+where cpu is the median of the user + system CPU time of the measured runs
+(the child's own rusage from wait4, which counts the children it waited
+for), user and sys the medians of each part: on a busy machine wall times
+grow with the time spent waiting for a CPU, CPU times much less.  Exits 1
+(and prints nothing on stdout) if any run exits non-zero; it never judges
+the numbers.
 """
 
 import argparse
@@ -56,7 +58,7 @@ def run_once(cmd, a, i, out):
         print("measure.py: %r exited %d (run %d)" % (" ".join(cmd), p.returncode, i),
               file=sys.stderr)
         sys.exit(1)
-    return t1 - t0, ru.ru_utime + ru.ru_stime
+    return t1 - t0, (ru.ru_utime, ru.ru_stime)
 
 
 def main():
@@ -86,8 +88,10 @@ def main():
                 times[k].append(t)
                 cpu[k].append(c)
     for t, c in zip(times, cpu):
-        print("%.9f %.9f %.9f %d %.6f" % (statistics.median(t), min(t), max(t), len(t),
-                                          statistics.median(c)))
+        print("%.9f %.9f %.9f %d %.6f %.6f %.6f" % (
+            statistics.median(t), min(t), max(t), len(t),
+            statistics.median(u + s for u, s in c),
+            statistics.median(u for u, _ in c), statistics.median(s for _, s in c)))
 
 
 if __name__ == "__main__":
