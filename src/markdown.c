@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
@@ -20,6 +21,7 @@
 
 struct md_doc {
 	cmark_node *root;
+	int arena; /* parsed into the arena (MD_ARENA) */
 };
 
 /* What docday notes on the nodes it makes (wiki links and the text around
@@ -51,8 +53,166 @@ typedef struct line_set {
 } line_set;
 
 static int wiki_lines(const char *s, size_t n, line_set *out);
-static void wiki_links(cmark_node *root, const line_set *lines);
+static void wiki_links(cmark_node *root, const line_set *lines, cmark_mem *mem);
 static int node_line(cmark_node *c, int end);
+
+/* --- the arena ------------------------------------------------------------
+ *
+ * A big page parsed to be shown once (MD_ARENA) gets its memory from large
+ * chunks mapped at 2 MB boundaries and offered to the kernel for
+ * transparent huge pages: the ~270,000 nodes of a 2 MB page then cost a
+ * few hundred page faults instead of ~8,000, and the walks over them fewer
+ * TLB misses.  Memory is handed out in order; freed small blocks (the
+ * inline parser's delimiters and brackets, ...) are kept on a list per
+ * size and handed out again, bigger ones are left; realloc grows the latest
+ * block in place or copies.  md_free unmaps it all at once instead of
+ * visiting every node.  cmark's allocator takes no context, so the arena
+ * is one for the process: a second MD_ARENA document while one lives is
+ * parsed with malloc. */
+
+#define HUGE_PAGE ((size_t)2 << 20)
+#define ARENA_ALIGN 8
+#define ARENA_CLASSES 32 /* freed blocks up to 32 * ARENA_ALIGN are reused */
+/* Below this the arena is not worth a 2 MB page (a small page's tree takes
+ * a few 4 KB pages). */
+#define ARENA_MIN_TEXT ((size_t)128 * 1024)
+
+typedef struct arena_chunk {
+	struct arena_chunk *next;
+	void *map; /* as mmap returned it */
+	size_t mapped;
+	char *base; /* map rounded up to HUGE_PAGE */
+	size_t used, cap;
+} arena_chunk;
+
+static struct {
+	arena_chunk *head;
+	size_t hint; /* the first chunk's size */
+	int in_use;
+	void *free[ARENA_CLASSES]; /* freed blocks by size, linked through
+	                            * their first bytes */
+} arena;
+
+/* Each block starts ARENA_ALIGN bytes after its size (a multiple of
+ * ARENA_ALIGN: what it can hold). */
+static size_t *block_size(void *p)
+{
+	return (size_t *)((char *)p - ARENA_ALIGN);
+}
+
+static size_t round_up(size_t n, size_t to)
+{
+	if (n > (size_t)-1 - to)
+		abort();
+	return (n + to - 1) / to * to;
+}
+
+static arena_chunk *arena_grow(size_t need)
+{
+	arena_chunk *c = malloc(sizeof *c);
+	size_t cap = arena.head ? arena.head->cap * 2 : arena.hint;
+
+	if (!c)
+		abort();
+	cap = round_up(cap > need ? cap : need, HUGE_PAGE);
+	c->mapped = cap + HUGE_PAGE;
+	c->map = mmap(NULL, c->mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (c->map == MAP_FAILED)
+		abort();
+	c->base = (char *)round_up((uintptr_t)c->map, HUGE_PAGE);
+	/* a hint: where the kernel has no huge pages it fails, harmlessly */
+	madvise(c->base, cap, MADV_HUGEPAGE);
+	c->used = 0;
+	c->cap = cap;
+	c->next = arena.head;
+	arena.head = c;
+	return c;
+}
+
+/* A block of at least n bytes; *fresh is set when it was never used (its
+ * bytes are zero). */
+static void *arena_block(size_t n, int *fresh)
+{
+	arena_chunk *c = arena.head;
+	size_t size = round_up(n ? n : 1, ARENA_ALIGN), k = size / ARENA_ALIGN - 1;
+	char *p;
+
+	if (k < ARENA_CLASSES && arena.free[k]) {
+		p = arena.free[k];
+		memcpy(&arena.free[k], p, sizeof(void *));
+		*fresh = 0;
+		return p;
+	}
+	if (!c || c->cap - c->used < size + ARENA_ALIGN)
+		c = arena_grow(size + ARENA_ALIGN);
+	p = c->base + c->used + ARENA_ALIGN;
+	c->used += size + ARENA_ALIGN;
+	*block_size(p) = size;
+	*fresh = 1;
+	return p;
+}
+
+static void *arena_calloc(size_t count, size_t size)
+{
+	int fresh;
+	void *p;
+
+	if (size && count > (size_t)-1 / size)
+		abort();
+	p = arena_block(count * size, &fresh);
+	if (!fresh)
+		memset(p, 0, count * size);
+	return p;
+}
+
+static void arena_free(void *p)
+{
+	size_t k = p ? *block_size(p) / ARENA_ALIGN - 1 : ARENA_CLASSES;
+
+	if (k < ARENA_CLASSES) {
+		memcpy(p, &arena.free[k], sizeof(void *));
+		arena.free[k] = p;
+	}
+}
+
+static void *arena_realloc(void *p, size_t n)
+{
+	arena_chunk *c = arena.head;
+	size_t old;
+	int fresh;
+	void *q;
+
+	if (!p)
+		return arena_block(n, &fresh);
+	old = *block_size(p);
+	if (n <= old)
+		return p;
+	/* the latest block grows in place, into memory never handed out */
+	if ((char *)p > c->base && (char *)p + old == c->base + c->used &&
+	    c->cap - (size_t)((char *)p - c->base) >= round_up(n, ARENA_ALIGN)) {
+		c->used = (size_t)((char *)p - c->base) + round_up(n, ARENA_ALIGN);
+		*block_size(p) = round_up(n, ARENA_ALIGN);
+		return p;
+	}
+	q = arena_block(n, &fresh);
+	memcpy(q, p, old);
+	arena_free(p);
+	return q;
+}
+
+static cmark_mem arena_mem = {arena_calloc, arena_realloc, arena_free};
+
+static void arena_release(void)
+{
+	arena_chunk *c, *next;
+
+	for (c = arena.head; c; c = next) {
+		next = c->next;
+		munmap(c->map, c->mapped);
+		free(c);
+	}
+	memset(&arena, 0, sizeof arena);
+}
 
 size_t md_max_len(void)
 {
@@ -102,6 +262,7 @@ md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
 {
 	int opts;
 	cmark_parser *p;
+	cmark_mem *mem;
 	md_doc *d;
 	size_t i;
 	line_set lines = {NULL, 0, 0};
@@ -112,7 +273,17 @@ md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
 	}
 	ensure_extensions();
 	opts = parse_options(text, len, flags);
-	p = cmark_parser_new(opts);
+	d = calloc(1, sizeof *d);
+	if (!d)
+		abort();
+	if ((flags & MD_ARENA) && !arena.in_use && len >= ARENA_MIN_TEXT) {
+		/* about what a page's tree takes (20 bytes a byte for the bench
+		 * page): the first chunk; untouched parts cost no memory */
+		arena.hint = len * 24;
+		arena.in_use = d->arena = 1;
+	}
+	mem = d->arena ? &arena_mem : cmark_get_default_mem_allocator();
+	p = cmark_parser_new_with_mem(opts, mem);
 	for (i = 0; i < sizeof extension_names / sizeof *extension_names; i++) {
 		cmark_syntax_extension *ext = cmark_find_syntax_extension(extension_names[i]);
 
@@ -121,13 +292,10 @@ md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
 	}
 	if (len)
 		cmark_parser_feed(p, text, len);
-	d = calloc(1, sizeof *d);
-	if (!d)
-		abort();
 	d->root = cmark_parser_finish(p);
 	cmark_parser_free(p);
 	if (wiki_lines(text, len, &lines)) {
-		wiki_links(d->root, &lines);
+		wiki_links(d->root, &lines, mem);
 		free(lines.v);
 	}
 	return d;
@@ -137,7 +305,10 @@ void md_free(md_doc *d)
 {
 	if (!d)
 		return;
-	cmark_node_free(d->root);
+	if (d->arena)
+		arena_release(); /* every node is in it, wiki links included */
+	else
+		cmark_node_free(d->root);
 	free(d);
 }
 
@@ -265,13 +436,14 @@ static void wiki_matches_free(wiki_match *v, size_t n)
 
 static void made_free(cmark_mem *mem, void *p)
 {
-	(void)mem;
-	free(p);
+	mem->free(p);
 }
 
-static void mark(cmark_node *n, int wiki, int line)
+/* New nodes and their notes come from the document's allocator (mem): an
+ * arena document is freed as a whole. */
+static void mark(cmark_node *n, int wiki, int line, cmark_mem *mem)
 {
-	made *m = malloc(sizeof *m);
+	made *m = mem->calloc(1, sizeof *m);
 
 	if (!m)
 		abort();
@@ -281,28 +453,28 @@ static void mark(cmark_node *n, int wiki, int line)
 	cmark_node_set_user_data_free_func(n, made_free);
 }
 
-static cmark_node *text_node(const char *s, size_t n, int line)
+static cmark_node *text_node(const char *s, size_t n, int line, cmark_mem *mem)
 {
-	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+	cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, mem);
 	buf b = BUF_INIT;
 
 	buf_put(&b, s, n);
 	cmark_node_set_literal(t, buf_cstr(&b));
 	buf_free(&b);
-	mark(t, 0, line);
+	mark(t, 0, line, mem);
 	return t;
 }
 
-static cmark_node *link_node(const wiki_match *m, int line)
+static cmark_node *link_node(const wiki_match *m, int line, cmark_mem *mem)
 {
-	cmark_node *l = cmark_node_new(CMARK_NODE_LINK);
-	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+	cmark_node *l = cmark_node_new_with_mem(CMARK_NODE_LINK, mem);
+	cmark_node *t = cmark_node_new_with_mem(CMARK_NODE_TEXT, mem);
 
 	cmark_node_set_url(l, m->url);
 	cmark_node_set_title(l, "");
-	mark(l, 1, line);
+	mark(l, 1, line, mem);
 	cmark_node_set_literal(t, m->label);
-	mark(t, 0, line);
+	mark(t, 0, line, mem);
 	cmark_node_append_child(l, t);
 	return l;
 }
@@ -324,7 +496,7 @@ static void free_siblings(cmark_node *from, cmark_node *stop)
  * joined.  Should the parent refuse a node (cmark checks what may contain
  * what) the new nodes go and the original text stays. */
 static void wiki_replace(cmark_node *first, cmark_node *last, const char *s,
-                         const wiki_match *v, size_t count)
+                         const wiki_match *v, size_t count, cmark_mem *mem)
 {
 	cmark_node *head = NULL, *n;
 	size_t i, pos = 0, end;
@@ -332,13 +504,13 @@ static void wiki_replace(cmark_node *first, cmark_node *last, const char *s,
 
 	for (i = 0; i <= count; i++) {
 		end = i < count ? v[i].start : strlen(s);
-		n = end > pos ? text_node(s + pos, end - pos, line) : NULL;
+		n = end > pos ? text_node(s + pos, end - pos, line, mem) : NULL;
 		if (n && !cmark_node_insert_before(first, n))
 			goto refused;
 		head = head ? head : n;
 		if (i == count)
 			break;
-		n = link_node(&v[i], line);
+		n = link_node(&v[i], line, mem);
 		if (!cmark_node_insert_before(first, n))
 			goto refused;
 		head = head ? head : n;
@@ -353,7 +525,7 @@ refused:
 
 /* Replaces the wiki links in s, the text of the TEXT siblings first..last,
  * when it has any. */
-static void wiki_text(cmark_node *first, cmark_node *last, const char *s)
+static void wiki_text(cmark_node *first, cmark_node *last, const char *s, cmark_mem *mem)
 {
 	wiki_match *v;
 	size_t count;
@@ -362,20 +534,20 @@ static void wiki_text(cmark_node *first, cmark_node *last, const char *s)
 		return;
 	count = wiki_find(s, &v);
 	if (count)
-		wiki_replace(first, last, s, v, count);
+		wiki_replace(first, last, s, v, count, mem);
 	wiki_matches_free(v, count);
 }
 
 /* Handles the run of TEXT siblings that starts at first; returns the node
  * after the run.  cmark joins adjacent text, so a run is nearly always one
  * node, whose literal is searched in place. */
-static cmark_node *wiki_run(cmark_node *first)
+static cmark_node *wiki_run(cmark_node *first, cmark_mem *mem)
 {
 	cmark_node *last = first, *n = cmark_node_next(first);
 	buf b = BUF_INIT;
 
 	if (!n || cmark_node_get_type(n) != CMARK_NODE_TEXT) {
-		wiki_text(first, first, or_empty(cmark_node_get_literal(first)));
+		wiki_text(first, first, or_empty(cmark_node_get_literal(first)), mem);
 		return n;
 	}
 	buf_puts(&b, or_empty(cmark_node_get_literal(first)));
@@ -383,7 +555,7 @@ static cmark_node *wiki_run(cmark_node *first)
 		buf_puts(&b, or_empty(cmark_node_get_literal(n)));
 		last = n;
 	}
-	wiki_text(first, last, buf_cstr(&b));
+	wiki_text(first, last, buf_cstr(&b), mem);
 	buf_free(&b);
 	return n;
 }
@@ -483,7 +655,7 @@ static int block_may_hold(cmark_node *n, const line_set *lines)
  * deep), rewriting text runs and skipping links and images, and blocks on
  * none of the lines that may hold a wiki link: on a big page most of the
  * tree is never visited. */
-static void wiki_links(cmark_node *root, const line_set *lines)
+static void wiki_links(cmark_node *root, const line_set *lines, cmark_mem *mem)
 {
 	cmark_node *parent = root, *n = cmark_node_first_child(root);
 	cmark_node_type t;
@@ -497,7 +669,7 @@ static void wiki_links(cmark_node *root, const line_set *lines)
 		}
 		t = cmark_node_get_type(n);
 		if (t == CMARK_NODE_TEXT) {
-			n = wiki_run(n);
+			n = wiki_run(n, mem);
 		} else if (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE &&
 		           cmark_node_first_child(n) &&
 		           ((t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE ||

@@ -63,6 +63,11 @@ enum md_align { MD_ALIGN_NONE = 0, MD_ALIGN_LEFT, MD_ALIGN_CENTER, MD_ALIGN_RIGH
 
 enum md_flags {
 	MD_FOOTNOTES = 1, /* enable footnote syntax */
+	/* A big page parsed to be shown once: its tree goes into one arena
+	 * of huge pages, faster to build and walk, freed at once by md_free.
+	 * One such document at a time (while one lives, another is parsed
+	 * as without the flag); small texts ignore it. */
+	MD_ARENA = 2,
 };
 
 /* Parses text[0..len).  Never fails on any input (bad bytes become U+FFFD);

@@ -566,6 +566,30 @@ static void test_hostile(void)
 	n = md_page_links(d, &v);
 	OK(n == 1200, "3 MB input: 1200 distinct page links");
 	md_strv_free(v);
+	{
+		/* the same in the arena; a second arena document while one
+		 * lives is parsed with malloc; the arena serves again after */
+		md_doc *a = md_parse(b.ptr, b.len, MD_ARENA, &e), *a2, *a3;
+		char **va;
+
+		n = md_page_links(a, &va);
+		OK(n == 1200 && !strcmp(va[0], "page-0") && !strcmp(va[1], "p0"),
+		   "arena: the same links");
+		md_strv_free(va);
+		a2 = md_parse(b.ptr, b.len, MD_ARENA, &e);
+		n = md_page_links(a2, &va);
+		OK(n == 1200, "a second arena document: the same links");
+		md_strv_free(va);
+		md_free(a);
+		a3 = md_parse(b.ptr, b.len / 2, MD_ARENA | MD_FOOTNOTES, &e);
+		OK(a3 && md_node_type(md_first_child(md_root(a3))) == MD_PARAGRAPH,
+		   "the arena after md_free");
+		md_free(a2);
+		md_free(a3);
+		a = md_parse("small [[x]]", 11, MD_ARENA, &e);
+		OK(a && count(md_root(a), MD_LINK) == 1, "a small text with MD_ARENA");
+		md_free(a);
+	}
 	md_free(d);
 	buf_free(&b);
 
