@@ -1359,16 +1359,6 @@ static int term_width(void)
 	return 80;
 }
 
-/* The parse and the layout of the page show or view printed.  The process
- * exits right after printing, and the system takes the memory back at
- * once, where md_free and layout_free would visit every node (7-8 ms of a
- * 2 MB page's 100).  They stay reachable from here, so that leak checkers
- * (LeakSanitizer, valgrind) see memory in use at exit, not lost. */
-static struct {
-	md_doc *md;
-	layout_doc *lay;
-} shown_page;
-
 /* Prints a layout: ANSI styles when ansi is set.  A slice of lines at a
  * time, so that a big page's output is never all in memory beside its
  * layout (2 MB of text for the bench's 2 MB page). */
@@ -1400,7 +1390,7 @@ static int render(struct cli_ctx *c, char *text, size_t len, int width, int ansi
 	layout_doc *lay;
 	md_doc *md;
 
-	md = md_parse(text, len, MD_FOOTNOTES, &c->err);
+	md = md_parse(text, len, MD_FOOTNOTES | MD_ARENA, &c->err);
 	free(text);
 	if (!md)
 		return fail(c);
@@ -1416,10 +1406,8 @@ static int render(struct cli_ctx *c, char *text, size_t len, int width, int ansi
 		return fail(c);
 	}
 	print_layout(c, lay, ansi);
-	layout_free(shown_page.lay); /* only when called twice in one process */
-	md_free(shown_page.md);
-	shown_page.md = md;
-	shown_page.lay = lay;
+	layout_free(lay);
+	md_free(md);
 	return 0;
 }
 

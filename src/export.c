@@ -1569,7 +1569,7 @@ static int render_body(site *s, const char *body, size_t len, const char *title,
 
 	if (!body)
 		body = "", len = 0;
-	doc = md_parse(body, len, MD_BULK | (may_have_footnotes(body, len) ? MD_FOOTNOTES : 0), e);
+	doc = md_parse(body, len, MD_ARENA | (may_have_footnotes(body, len) ? MD_FOOTNOTES : 0), e);
 	if (!doc)
 		return -1;
 	root = md_cmark_root(doc);

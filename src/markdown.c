@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
@@ -21,7 +22,7 @@
 struct md_doc {
 	cmark_node *root;
 	cmark_mem *mem; /* what the tree's memory comes from */
-	int bulk;       /* mem is the bulk pool (MD_BULK) */
+	int arena;      /* mem is the arena (MD_ARENA) */
 };
 
 /* What docday notes on the nodes it makes (wiki links and the text around
@@ -55,8 +56,8 @@ typedef struct line_set {
 static int wiki_lines(const char *s, size_t n, line_set *out);
 static void wiki_links(cmark_node *root, const line_set *lines, cmark_mem *mem);
 static int node_line(cmark_node *c, int end);
-static cmark_mem *pool_take(void);
-static void pool_reset(void);
+static cmark_mem *arena_take(size_t len);
+static void arena_reset(void);
 
 size_t md_max_len(void)
 {
@@ -119,8 +120,8 @@ md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
 	d = calloc(1, sizeof *d);
 	if (!d)
 		abort();
-	d->mem = (flags & MD_BULK) ? pool_take() : NULL;
-	d->bulk = d->mem != NULL;
+	d->mem = (flags & MD_ARENA) ? arena_take(len) : NULL;
+	d->arena = d->mem != NULL;
 	if (!d->mem)
 		d->mem = cmark_get_default_mem_allocator();
 	p = cmark_parser_new_with_mem(opts, d->mem);
@@ -145,8 +146,8 @@ void md_free(md_doc *d)
 {
 	if (!d)
 		return;
-	if (d->bulk)
-		pool_reset(); /* the whole tree at once, no walk */
+	if (d->arena)
+		arena_reset(); /* the whole tree at once, no walk */
 	else
 		cmark_node_free(d->root);
 	free(d);
@@ -167,204 +168,235 @@ struct cmark_node *md_cmark_root(const md_doc *d)
 	return d ? d->root : NULL;
 }
 
-/* --- bulk memory (MD_BULK) -------------------------------------------------
+/* --- the arena (MD_ARENA) --------------------------------------------------
  *
  * cmark allocates every node and most of their strings one by one, and
- * cmark_node_free walks the tree to give each back: for the HTML export,
- * which parses one page after another, that was about 15% of its
- * instructions.
- * An MD_BULK document takes its memory from this pool instead, and md_free
- * empties the pool at once.  Blocks cmark asks for with calloc (nodes,
- * literals, the parser's small records) are carved from chunks that are
- * kept for the next document; whatever cmark grows with realloc (string
- * buffers: the text of every block) is malloc'd as usual, on a list that
- * md_free frees.  Freeing a carved block does nothing until then.
- * cmark_mem has no context pointer, so there is one pool per process:
- * md_parse gives MD_BULK to one document at a time (the others are parsed
- * as without it), and only ever in one thread. */
+ * cmark_node_free walks the tree to give each back.  Two users parse with
+ * MD_ARENA and get their memory from this arena instead: show and view,
+ * which parse one page (a 2 MB page is ~270,000 nodes in ~35 MB), and the
+ * HTML export, which parses thousands of small pages one after another.
+ *
+ * Memory comes from chunks of at least ARENA_MIN bytes; a chunk of 2 MB or
+ * more is mapped at a 2 MB boundary and offered to the kernel for
+ * transparent huge pages (madvise, a hint): a big page's tree then costs a
+ * few hundred page faults instead of ~8,000, and the walks over it fewer
+ * TLB misses.  Blocks are handed out in order; freed small blocks (the
+ * inline parser's delimiters and brackets, the nodes consolidation drops)
+ * are kept on a list per size and handed out again, bigger ones are left
+ * until md_free; realloc grows the latest block in place or copies.
+ *
+ * md_free empties the arena at once, without visiting a node.  The chunks
+ * stay mapped for the next document, up to ARENA_KEEP bytes of them (a
+ * small page's tree fits in the first): the export maps memory once, not
+ * once per page, and the kernel zeroes each page once.  Bigger ones (a
+ * 2 MB page's) are unmapped.  Memory a chunk handed out before is not zero,
+ * so calloc clears what is below the chunk's high-water mark ("dirty") and
+ * takes fresh memory above it as it is.
+ *
+ * cmark_mem has no context pointer, so there is one arena per process, for
+ * one document at a time, in one thread: a second MD_ARENA document while
+ * one lives is parsed with malloc.  Under AddressSanitizer there is no
+ * arena (it cannot see inside the chunks, and LeakSanitizer would not see
+ * what they point to). */
 
-#define POOL_CHUNK ((size_t)64 * 1024) /* bytes per chunk */
-#define POOL_CARVE ((size_t)1024)      /* bigger callocs are malloc'd */
-#define POOL_KEEP 64                   /* chunks kept between documents */
+#define HUGE_PAGE ((size_t)2 << 20)
+#define ARENA_MIN ((size_t)256 * 1024)  /* the smallest chunk */
+#define ARENA_KEEP ((size_t)8 << 20)    /* bytes of chunks kept between documents */
+#define ARENA_ALIGN 8
+#define ARENA_CLASSES 32 /* freed blocks up to 32 * ARENA_ALIGN are reused */
 
-enum { POOL_CARVED = 0x63617276, POOL_OWN = 0x6f776e21 };
-
-/* Before every block: its size and which kind it is; a malloc'd block
- * also sits on the pool's list. */
-typedef struct pool_big {
-	struct pool_big *prev, *next;
-	size_t size, kind;
-} pool_big;
-
-typedef struct pool_chunk {
-	struct pool_chunk *next;
-	size_t pad; /* keeps the blocks 16-byte aligned */
-} pool_chunk;
+typedef struct arena_chunk {
+	struct arena_chunk *next;
+	void *map; /* as mmap returned it */
+	size_t mapped;
+	char *base;  /* the first block's header; 2 MB-aligned in big chunks */
+	size_t used; /* bytes handed out to this document */
+	size_t cap;
+	size_t dirty; /* bytes handed out to earlier documents: not zero */
+} arena_chunk;
 
 static struct {
-	int busy;           /* a document uses the pool */
-	pool_chunk *chunks; /* every chunk, in the order they are used */
-	pool_chunk *cur;    /* the one blocks are carved from; NULL: none yet */
-	size_t used;        /* bytes of cur handed out */
-	pool_big big;       /* the list of malloc'd blocks (a ring) */
-} pool;
+	int busy;             /* a document uses the arena */
+	arena_chunk *chunks;  /* every chunk, in the order they are used */
+	arena_chunk *cur;     /* the one blocks come from; NULL: none yet */
+	size_t hint;          /* the size of the next chunk to map */
+	void *free[ARENA_CLASSES]; /* freed blocks by size, linked through
+	                            * their first bytes */
+} arena;
 
-static void *pool_calloc(size_t n, size_t size);
-static void *pool_realloc(void *p, size_t size);
-static void pool_free(void *p);
-
-static cmark_mem pool_mem = {pool_calloc, pool_realloc, pool_free};
-
-static size_t *pool_head(void *p)
+/* Each block starts ARENA_ALIGN bytes after its size (a multiple of
+ * ARENA_ALIGN: what it can hold). */
+static size_t *block_size(void *p)
 {
-	return (size_t *)p - 2; /* size, kind */
+	return (size_t *)((char *)p - ARENA_ALIGN);
 }
 
-static void *pool_own(size_t size)
+static size_t round_up(size_t n, size_t to)
 {
-	pool_big *b;
-
-	if (size > (size_t)-1 - sizeof *b)
+	if (n > (size_t)-1 - to)
 		abort();
-	b = calloc(1, sizeof *b + size);
-	if (!b)
-		abort();
-	b->size = size;
-	b->kind = POOL_OWN;
-	b->next = pool.big.next;
-	b->prev = &pool.big;
-	pool.big.next->prev = b;
-	pool.big.next = b;
-	return b + 1;
+	return (n + to - 1) / to * to;
 }
 
-static void *pool_calloc(size_t n, size_t size)
+/* Maps a chunk of at least need bytes and puts it after the current one. */
+static arena_chunk *arena_map(size_t need)
 {
-	size_t bytes, need;
-	size_t *h;
+	arena_chunk *c = malloc(sizeof *c);
+	size_t cap = arena.hint > need ? arena.hint : need;
+	size_t align = cap >= HUGE_PAGE ? HUGE_PAGE : 0;
 
-	if (size && n > (size_t)-1 / size)
+	if (!c)
 		abort();
-	bytes = n * size;
-	if (bytes > POOL_CARVE)
-		return pool_own(bytes);
-	need = 2 * sizeof(size_t) + ((bytes + 15) & ~(size_t)15);
-	if (!pool.cur || pool.used + need > POOL_CHUNK) {
-		pool_chunk *c = pool.cur ? pool.cur->next : pool.chunks;
-
-		if (!c) {
-			c = malloc(sizeof *c + POOL_CHUNK);
-			if (!c)
-				abort();
-			c->next = NULL;
-			if (pool.cur)
-				pool.cur->next = c;
-			else
-				pool.chunks = c;
-		}
-		pool.cur = c;
-		pool.used = 0;
+	cap = cap < ARENA_MIN ? ARENA_MIN : round_up(cap, align ? align : ARENA_MIN);
+	c->mapped = cap + align;
+	c->map = mmap(NULL, c->mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (c->map == MAP_FAILED)
+		abort();
+	c->base = c->map;
+	if (align) {
+		c->base = (char *)round_up((uintptr_t)c->map, HUGE_PAGE);
+		/* a hint: where the kernel has no huge pages it fails, harmlessly */
+		madvise(c->base, cap, MADV_HUGEPAGE);
 	}
-	h = (size_t *)((char *)(pool.cur + 1) + pool.used);
-	pool.used += need;
-	h[0] = bytes;
-	h[1] = POOL_CARVED;
-	memset(h + 2, 0, bytes);
-	return h + 2;
+	c->used = c->dirty = 0;
+	c->cap = cap;
+	if (arena.cur) {
+		c->next = arena.cur->next;
+		arena.cur->next = c;
+	} else {
+		c->next = arena.chunks;
+		arena.chunks = c;
+	}
+	arena.hint = cap * 2; /* a document that outgrows it grows fast */
+	return c;
 }
 
-static void *pool_realloc(void *p, size_t size)
+/* A block of at least n bytes; *fresh is set when its bytes are zero. */
+static void *arena_block(size_t n, int *fresh)
 {
-	pool_big *b;
-	size_t *h;
+	arena_chunk *c = arena.cur;
+	size_t size = round_up(n ? n : 1, ARENA_ALIGN), k = size / ARENA_ALIGN - 1;
+	char *p;
+
+	if (k < ARENA_CLASSES && arena.free[k]) {
+		p = arena.free[k];
+		memcpy(&arena.free[k], p, sizeof(void *));
+		*fresh = 0;
+		return p;
+	}
+	if (!c || c->cap - c->used < size + ARENA_ALIGN) {
+		/* the next kept chunk, or a new one */
+		c = !c ? arena.chunks : c->next;
+		if (!c || c->cap < size + ARENA_ALIGN)
+			c = arena_map(size + ARENA_ALIGN);
+		arena.cur = c;
+	}
+	*fresh = c->used >= c->dirty;
+	p = c->base + c->used + ARENA_ALIGN;
+	c->used += size + ARENA_ALIGN;
+	*block_size(p) = size;
+	return p;
+}
+
+static void *arena_calloc(size_t count, size_t size)
+{
+	int fresh;
+	void *p;
+
+	if (size && count > (size_t)-1 / size)
+		abort();
+	p = arena_block(count * size, &fresh);
+	if (!fresh)
+		memset(p, 0, count * size);
+	return p;
+}
+
+static void arena_free(void *p)
+{
+	size_t k = p ? *block_size(p) / ARENA_ALIGN - 1 : ARENA_CLASSES;
+
+	if (k < ARENA_CLASSES) {
+		memcpy(p, &arena.free[k], sizeof(void *));
+		arena.free[k] = p;
+	}
+}
+
+static void *arena_realloc(void *p, size_t n)
+{
+	arena_chunk *c = arena.cur;
+	size_t old, want;
+	int fresh;
 	void *q;
 
 	if (!p)
-		return pool_own(size);
-	h = pool_head(p);
-	if (h[1] == POOL_CARVED) {
-		if (size <= h[0])
-			return p;
-		q = pool_own(size);
-		memcpy(q, p, h[0]);
-		return q;
+		return arena_block(n, &fresh);
+	old = *block_size(p);
+	if (n <= old)
+		return p;
+	/* the latest block grows in place, into memory not handed out */
+	want = round_up(n, ARENA_ALIGN);
+	if ((char *)p > c->base && (char *)p + old == c->base + c->used &&
+	    c->cap - (size_t)((char *)p - c->base) >= want) {
+		c->used = (size_t)((char *)p - c->base) + want;
+		*block_size(p) = want;
+		return p;
 	}
-	b = (pool_big *)p - 1;
-	b->prev->next = b->next;
-	b->next->prev = b->prev;
-	if (size > (size_t)-1 - sizeof *b)
-		abort();
-	b = realloc(b, sizeof *b + size);
-	if (!b)
-		abort();
-	b->size = size;
-	b->next = pool.big.next;
-	b->prev = &pool.big;
-	pool.big.next->prev = b;
-	pool.big.next = b;
-	return b + 1;
+	q = arena_block(n, &fresh);
+	memcpy(q, p, old);
+	arena_free(p);
+	return q;
 }
 
-static void pool_free(void *p)
-{
-	pool_big *b;
+static cmark_mem arena_mem = {arena_calloc, arena_realloc, arena_free};
 
-	if (!p || pool_head(p)[1] == POOL_CARVED)
-		return;
-	b = (pool_big *)p - 1;
-	b->prev->next = b->next;
-	b->next->prev = b->prev;
-	free(b);
-}
-
-/* AddressSanitizer cannot see inside the chunks: there, no pool. */
 #if defined(__SANITIZE_ADDRESS__)
-#define POOL_OFF 1
+#define ARENA_OFF 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-#define POOL_OFF 1
+#define ARENA_OFF 1
 #endif
 #endif
-#ifndef POOL_OFF
-#define POOL_OFF 0
+#ifndef ARENA_OFF
+#define ARENA_OFF 0
 #endif
 
-/* The pool for a new document, or NULL when one has it already. */
-static cmark_mem *pool_take(void)
+/* The arena for a new document of len bytes, or NULL when one has it. */
+static cmark_mem *arena_take(size_t len)
 {
-	if (pool.busy || POOL_OFF)
+	if (arena.busy || ARENA_OFF)
 		return NULL;
-	if (!pool.big.next)
-		pool.big.next = pool.big.prev = &pool.big;
-	pool.busy = 1;
-	return &pool_mem;
+	arena.busy = 1;
+	/* a new chunk's size: about what a page's tree takes (20 bytes a byte
+	 * for the bench's big page); untouched parts cost no memory */
+	arena.hint = len > (size_t)-1 / 24 ? len : len * 24;
+	return &arena_mem;
 }
 
-/* Frees every block of the document: the malloc'd ones go, the chunks
- * stay (POOL_KEEP of them) for the next document. */
-static void pool_reset(void)
+/* Frees every block of the document: chunks stay mapped, ARENA_KEEP bytes
+ * of them, for the next document. */
+static void arena_reset(void)
 {
-	pool_chunk *c, *next;
-	size_t k = 0;
+	arena_chunk *c, *next, **link = &arena.chunks;
+	size_t kept = 0;
 
-	while (pool.big.next != &pool.big) {
-		pool_big *b = pool.big.next;
-
-		pool.big.next = b->next;
-		free(b);
-	}
-	pool.big.prev = &pool.big;
-	for (c = pool.chunks; c; c = next) {
+	for (c = arena.chunks; c; c = next) {
 		next = c->next;
-		if (++k == POOL_KEEP) {
-			c->next = NULL;
-		} else if (k > POOL_KEEP) {
+		if (kept + c->cap <= ARENA_KEEP) {
+			kept += c->cap;
+			if (c->used > c->dirty)
+				c->dirty = c->used;
+			c->used = 0;
+			*link = c;
+			link = &c->next;
+		} else {
+			munmap(c->map, c->mapped);
 			free(c);
 		}
 	}
-	pool.cur = NULL;
-	pool.used = 0;
-	pool.busy = 0;
+	*link = NULL;
+	arena.cur = NULL;
+	memset(arena.free, 0, sizeof arena.free);
+	arena.busy = 0;
 }
 
 /* --- wiki links ------------------------------------------------------------

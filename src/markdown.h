@@ -64,14 +64,16 @@ enum md_align { MD_ALIGN_NONE = 0, MD_ALIGN_LEFT, MD_ALIGN_CENTER, MD_ALIGN_RIGH
 
 enum md_flags {
 	MD_FOOTNOTES = 1, /* enable footnote syntax */
-	/* Take the tree's memory from one pool that md_free empties at once,
-	 * without walking the tree (for parsing many pages in a row: the HTML
-	 * export).  One such document at a time per process, in one thread:
-	 * while one exists, md_parse parses others as without the flag (and so
-	 * it does in AddressSanitizer builds).  Nodes added to the tree must be
-	 * made with md_cmark_mem's allocator, and nothing from the tree may be
-	 * used after md_free. */
-	MD_BULK = 2,
+	/* Take the tree's memory from docday's arena, which md_free empties
+	 * at once, without walking the tree: for a page parsed to be shown
+	 * once (show, view: big pages get huge pages) and for many pages
+	 * parsed in a row (the HTML export: the arena's memory is kept for the
+	 * next page).  One such document at a time per process, in one
+	 * thread: while one exists, md_parse parses others as without the flag
+	 * (and so it does in AddressSanitizer builds).  Nodes added to the
+	 * tree must be made with md_cmark_mem's allocator, and nothing from
+	 * the tree may be used after md_free. */
+	MD_ARENA = 2,
 };
 
 /* Parses text[0..len).  Never fails on any input (bad bytes become U+FFFD);

@@ -566,6 +566,30 @@ static void test_hostile(void)
 	n = md_page_links(d, &v);
 	OK(n == 1200, "3 MB input: 1200 distinct page links");
 	md_strv_free(v);
+	{
+		/* the same in the arena; a second arena document while one
+		 * lives is parsed with malloc; the arena serves again after */
+		md_doc *a = md_parse(b.ptr, b.len, MD_ARENA, &e), *a2, *a3;
+		char **va;
+
+		n = md_page_links(a, &va);
+		OK(n == 1200 && !strcmp(va[0], "page-0") && !strcmp(va[1], "p0"),
+		   "arena: the same links");
+		md_strv_free(va);
+		a2 = md_parse(b.ptr, b.len, MD_ARENA, &e);
+		n = md_page_links(a2, &va);
+		OK(n == 1200, "a second arena document: the same links");
+		md_strv_free(va);
+		md_free(a);
+		a3 = md_parse(b.ptr, b.len / 2, MD_ARENA | MD_FOOTNOTES, &e);
+		OK(a3 && md_node_type(md_first_child(md_root(a3))) == MD_PARAGRAPH,
+		   "the arena after md_free");
+		md_free(a2);
+		md_free(a3);
+		a = md_parse("small [[x]]", 11, MD_ARENA, &e);
+		OK(a && count(md_root(a), MD_LINK) == 1, "a small text with MD_ARENA");
+		md_free(a);
+	}
 	md_free(d);
 	buf_free(&b);
 
@@ -674,38 +698,52 @@ static char *dump_of(const char *text, size_t len, int flags)
 	return buf_detach(&b);
 }
 
-/* MD_BULK changes where the memory comes from, never the tree. */
-static void test_bulk(void)
+/* MD_ARENA changes where the memory comes from, never the tree, for one
+ * document or many in a row of any sizes (kept chunks, reused memory). */
+static void test_arena(void)
 {
 	buf big = BUF_INIT;
-	char *plain, *bulk;
+	char *plain, *arena;
 	md_doc *a, *b;
 	int i, same = 1;
 
 	buf_puts(&big, "# Title\n\nSee [[Other Page]] and [[other|it]][^1].\n\n[^1]: a note\n\n"
 	               "| a | b |\n|---|:-:|\n| *x* | `y` |\n\n```c\nint x;\n```\n\n");
-	for (i = 0; i < 300; i++) /* a paragraph longer than the pool's small blocks */
+	for (i = 0; i < 300; i++) /* a paragraph longer than the reused small blocks */
 		buf_printf(&big, "word%d [[Page %d]] https://example.org/%d ", i, i, i);
 	buf_puts(&big, "\n\n");
-	for (i = 0; i < 20000; i++) /* more than the chunks the pool keeps */
+	for (i = 0; i < 20000; i++) /* more than the chunks the arena keeps */
 		buf_printf(&big, "- item **%d** [[Page %d|p]]\n", i, i % 50);
 	plain = dump_of(big.ptr, big.len, MD_FOOTNOTES);
-	bulk = dump_of(big.ptr, big.len, MD_FOOTNOTES | MD_BULK);
-	STREQ(bulk, plain, "a bulk parse makes the same tree");
-	free(bulk);
-	for (i = 0; i < 50 && same; i++) { /* the pool is emptied and used again */
-		bulk = dump_of(big.ptr, (size_t)(i * 997) % big.len, MD_FOOTNOTES | MD_BULK);
+	arena = dump_of(big.ptr, big.len, MD_FOOTNOTES | MD_ARENA);
+	STREQ(arena, plain, "an arena parse makes the same tree");
+	free(arena);
+	for (i = 0; i < 50 && same; i++) { /* the arena is emptied and used again */
+		arena = dump_of(big.ptr, (size_t)(i * 997) % big.len, MD_FOOTNOTES | MD_ARENA);
 		free(plain);
 		plain = dump_of(big.ptr, (size_t)(i * 997) % big.len, MD_FOOTNOTES);
-		same = strcmp(bulk, plain) == 0;
-		free(bulk);
+		same = strcmp(arena, plain) == 0;
+		free(arena);
 	}
 	OK(same, "and again after md_free, 50 times");
 	free(plain);
+	/* small and big pages in turn: chunks kept, too small and skipped,
+	 * unmapped, mapped again */
+	for (i = 0; i < 12 && same; i++) {
+		static const int eighths[] = {1, 8, 1, 3, 0, 5, 2, 8, 8, 1, 6, 1};
+		size_t n = big.len / 8 * (size_t)eighths[i];
 
-	a = md_parse("# A\n\n[[x]]\n", 11, MD_BULK, NULL);
-	b = md_parse("# B\n\n[[y]]\n", 11, MD_BULK, NULL); /* the pool is taken */
-	OK(a && b, "a second bulk document while the first is alive");
+		arena = dump_of(big.ptr, n, MD_FOOTNOTES | MD_ARENA);
+		plain = dump_of(big.ptr, n, MD_FOOTNOTES);
+		same = strcmp(arena, plain) == 0;
+		free(arena);
+		free(plain);
+	}
+	OK(same, "pages of mixed sizes in a row");
+
+	a = md_parse("# A\n\n[[x]]\n", 11, MD_ARENA, NULL);
+	b = md_parse("# B\n\n[[y]]\n", 11, MD_ARENA, NULL); /* the arena is taken */
+	OK(a && b, "a second arena document while the first is alive");
 	STREQ(md_url(find(md_root(a), MD_LINK, 0)), "x", "the first is whole");
 	md_free(a); /* in any order */
 	STREQ(md_url(find(md_root(b), MD_LINK, 0)), "y", "the second outlives the first");
@@ -724,6 +762,6 @@ int main(void)
 	test_headings();
 	test_hostile();
 	test_rewrite();
-	test_bulk();
+	test_arena();
 	return tap_done();
 }
