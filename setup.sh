@@ -3,7 +3,9 @@
 # builds, and then either opens docday on the sample wiki or runs the tests.
 #
 #   ./setup.sh run     install, build, open the TUI on the sample wiki
-#   ./setup.sh check   install, build, run the whole test suite (make check),
+#   ./setup.sh check   install, build, run the whole test suite (make check)
+#                      and the style and static-analysis gates (make
+#                      format-check, make cppcheck),
 #                      then again from the release tarball under AddressSanitizer
 #                      and UBSan (make distcheck --enable-asan), then each
 #                      libFuzzer target for 60 s (tests/fuzz/run.sh; FUZZ_SECONDS)
@@ -21,7 +23,7 @@ libncurses-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev libgi
 zlib1g-dev
 "
 TEST_PACKAGES="tmux python3 sqlite3 git tidy chromium openssh-server openssh-client
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev clang-format cppcheck"
 [ "${1:-run}" = check ] && PACKAGES="$PACKAGES $TEST_PACKAGES"
 
 missing=
@@ -56,6 +58,17 @@ run)
 	;;
 check)
 	make -s -j"$(nproc 2>/dev/null || echo 2)" check
+	# The style and static-analysis gates, counted in .ci/run's summary.
+	rm -f tests/lint.trs
+	for gate in format-check cppcheck; do
+		if make -s "$gate"; then
+			echo ":test-result: PASS make $gate" >>tests/lint.trs
+		else
+			echo ":test-result: FAIL make $gate" >>tests/lint.trs
+			echo "setup: make $gate failed ('make format' formats the sources)" >&2
+			exit 1
+		fi
+	done
 	echo "setup: the test suite again, from the tarball, under ASan and UBSan" >&2
 	make -s distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-asan >distcheck.log 2>&1 || {
 		tail -60 distcheck.log

@@ -28,10 +28,10 @@ static size_t *alloc_origins(size_t n)
 
 /* Origins of the lines of `to`, from those of `from` (nold lines) and the
  * zero-context hunks between them; changed lines get `k`. */
-static void carry(const size_t *old, size_t nold, size_t *new, size_t nnew,
-                  const diff_result *d, size_t k)
+static void carry(const size_t *old, size_t nold, size_t *new, size_t nnew, const diff_result *d,
+                  size_t k)
 {
-	size_t j = 1;      /* next line of the new text, 1-based */
+	size_t j = 1;        /* next line of the new text, 1-based */
 	long long delta = 0; /* old line number - new line number outside hunks */
 
 	for (size_t h = 0; h <= d->nhunks; h++) {

@@ -28,10 +28,10 @@
 #include "err.h"
 
 typedef struct blame_rev {
-	int num;            /* the revision number users see */
+	int num; /* the revision number users see */
 	const char *author;
-	int64_t at_ms;      /* time of the save, ms since the epoch */
-	const char *text;   /* the page text of this revision */
+	int64_t at_ms;    /* time of the save, ms since the epoch */
+	const char *text; /* the page text of this revision */
 	size_t len;
 } blame_rev;
 
@@ -45,7 +45,7 @@ typedef struct blame_line {
 } blame_line;
 
 typedef struct blame_result {
-	blame_line *lines;  /* one per line of the last revision */
+	blame_line *lines; /* one per line of the last revision */
 	size_t nlines;
 } blame_result;
 

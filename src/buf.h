@@ -16,7 +16,10 @@ typedef struct buf {
 	size_t cap;
 } buf;
 
-#define BUF_INIT {NULL, 0, 0}
+#define BUF_INIT                                                                                   \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 /* Makes room for `extra` more bytes plus the terminator. */
 void buf_grow(buf *b, size_t extra);

@@ -7,8 +7,8 @@
 #include "cli.h"
 
 #include <dirent.h>
-#include <limits.h>
 #include <errno.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,7 +75,7 @@ static void msg(const char *fmt, ...)
 }
 
 static int usage_error(struct cli_ctx *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 static int usage_error(struct cli_ctx *c, const char *fmt, ...)
 {
 	va_list ap;
@@ -147,8 +147,7 @@ struct opt {
 
 /* Parses options anywhere before "--"; leaves positional arguments in
  * argv[0..*npos).  Returns 0, or an exit code after a usage message. */
-static int parse_opts(struct cli_ctx *c, int argc, char **argv, struct opt *opts,
-                      int *npos)
+static int parse_opts(struct cli_ctx *c, int argc, char **argv, struct opt *opts, int *npos)
 {
 	int i, n = 0, dashdash = 0;
 
@@ -200,8 +199,7 @@ static int parse_opts(struct cli_ctx *c, int argc, char **argv, struct opt *opts
 }
 
 /* Parses a positive revision number. */
-static int parse_num(struct cli_ctx *c, const char *s, const char *what, int64_t min,
-                     int64_t *out)
+static int parse_num(struct cli_ctx *c, const char *s, const char *what, int64_t min, int64_t *out)
 {
 	char *end;
 	long long v;
@@ -339,7 +337,7 @@ static int find_page(struct cli_ctx *c, const char *name, store_page *p)
 static int cmd_init(struct cli_ctx *c, int argc, char **argv)
 {
 	const char *empty = NULL;
-	struct opt opts[] = {{"empty", 0, 0, &empty}, {0}};
+	struct opt opts[] = { { "empty", 0, 0, &empty }, { 0 } };
 	int n, rc, created = 0, flags = WIKI_CREATE;
 
 	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 0, 0)))
@@ -361,9 +359,9 @@ static int cmd_init(struct cli_ctx *c, int argc, char **argv)
 
 static int cmd_list(struct cli_ctx *c, int argc, char **argv)
 {
-	store_page_list l = {0};
+	store_page_list l = { 0 };
 	const char *by = NULL;
-	struct opt opts[] = {{"sort", 's', 1, &by}, {0}};
+	struct opt opts[] = { { "sort", 's', 1, &by }, { 0 } };
 	int n, rc, order = STORE_BY_SLUG;
 	size_t i;
 
@@ -396,9 +394,9 @@ static int cmd_list(struct cli_ctx *c, int argc, char **argv)
 static int cmd_cat(struct cli_ctx *c, int argc, char **argv)
 {
 	const char *rev = NULL;
-	struct opt opts[] = {{"rev", 'r', 1, &rev}, {0}};
-	store_page p = {0};
-	store_rev r = {0};
+	struct opt opts[] = { { "rev", 'r', 1, &rev }, { 0 } };
+	store_page p = { 0 };
+	store_rev r = { 0 };
 	int64_t num = 0;
 	int n, rc, found;
 
@@ -486,7 +484,7 @@ static int write_file_atomic(const char *path, const char *data, size_t n, err_i
  * stdout, and what to do next. */
 static int report_conflict(struct cli_ctx *c, const wiki_save_res *res, const char *out)
 {
-	err_info e = {0};
+	err_info e = { 0 };
 
 	msg("%s", c->err.msg);
 	if (!res->conflict_text) {
@@ -513,13 +511,13 @@ static int report_conflict(struct cli_ctx *c, const wiki_save_res *res, const ch
 static int cmd_save(struct cli_ctx *c, int argc, char **argv)
 {
 	const char *base = NULL, *m = NULL, *title = NULL, *cout = NULL;
-	struct opt opts[] = {{"base", 'b', 1, &base},
-	                     {"message", 'm', 1, &m},
-	                     {"title", 't', 1, &title},
-	                     {"conflict-out", 0, 1, &cout},
-	                     {0}};
-	wiki_save_req req = {0};
-	wiki_save_res res = {0};
+	struct opt opts[] = { { "base", 'b', 1, &base },
+		              { "message", 'm', 1, &m },
+		              { "title", 't', 1, &title },
+		              { "conflict-out", 0, 1, &cout },
+		              { 0 } };
+	wiki_save_req req = { 0 };
+	wiki_save_res res = { 0 };
 	buf text = BUF_INIT;
 	char *summary = NULL;
 	int n, rc;
@@ -528,7 +526,8 @@ static int cmd_save(struct cli_ctx *c, int argc, char **argv)
 		return rc;
 	/* Restricted sessions write no files: a conflict goes to stdout. */
 	if (cout && c->restricted)
-		return usage_error(c, "--conflict-out writes a file, which restricted mode does not");
+		return usage_error(c,
+		                   "--conflict-out writes a file, which restricted mode does not");
 	req.base = -1;
 	if (base && (rc = parse_num(c, base, "--base", 0, &req.base)))
 		return rc;
@@ -553,8 +552,8 @@ static int cmd_save(struct cli_ctx *c, int argc, char **argv)
 		buf when = BUF_INIT;
 
 		buf_put_time(&when, res.head_at_ms);
-		msg("merged with %s's change of %s (revision %lld)", res.head_author, buf_cstr(&when),
-		    (long long)res.head_num);
+		msg("merged with %s's change of %s (revision %lld)", res.head_author,
+		    buf_cstr(&when), (long long)res.head_num);
 		buf_free(&when);
 	}
 	out_field(res.slug);
@@ -572,11 +571,11 @@ out:
 
 static int cmd_history(struct cli_ctx *c, int argc, char **argv)
 {
-	store_page p = {0};
-	store_rev_list l = {0};
+	store_page p = { 0 };
+	store_rev_list l = { 0 };
 	int n, rc;
 	size_t i;
-	struct opt opts[] = {{0}};
+	struct opt opts[] = { { 0 } };
 
 	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 1, 1)))
 		return rc;
@@ -606,8 +605,8 @@ static int cmd_history(struct cli_ctx *c, int argc, char **argv)
 static int cmd_recent(struct cli_ctx *c, int argc, char **argv)
 {
 	const char *count = NULL;
-	struct opt opts[] = {{"count", 'n', 1, &count}, {0}};
-	store_rev_list l = {0};
+	struct opt opts[] = { { "count", 'n', 1, &count }, { 0 } };
+	store_rev_list l = { 0 };
 	int64_t limit = 30;
 	int n, rc;
 	size_t i;
@@ -638,13 +637,13 @@ static int cmd_recent(struct cli_ctx *c, int argc, char **argv)
 
 /* Private-use code points mark matches inside a snippet until they are
  * turned into highlighting after sanitising. */
-#define MARK_OPEN "\xee\x80\x80"  /* U+E000 */
+#define MARK_OPEN  "\xee\x80\x80" /* U+E000 */
 #define MARK_CLOSE "\xee\x80\x81" /* U+E001 */
 
 static void out_snippet(struct cli_ctx *c, const char *s)
 {
-	const char *open = c->color ? "\033[1;7m" : "\xc2\xab";   /* « */
-	const char *close = c->color ? "\033[0m" : "\xc2\xbb";    /* » */
+	const char *open = c->color ? "\033[1;7m" : "\xc2\xab"; /* « */
+	const char *close = c->color ? "\033[0m" : "\xc2\xbb";  /* » */
 	buf b = BUF_INIT;
 	const char *p;
 
@@ -666,7 +665,7 @@ static void out_snippet(struct cli_ctx *c, const char *s)
 static int cmd_delete(struct cli_ctx *c, int argc, char **argv)
 {
 	const char *why = NULL;
-	struct opt opts[] = {{"message", 'm', 1, &why}, {0}};
+	struct opt opts[] = { { "message", 'm', 1, &why }, { 0 } };
 	int deleting = strcmp(c->cmd, "delete") == 0;
 	int64_t num = 0;
 	int n, rc;
@@ -686,8 +685,8 @@ static int cmd_delete(struct cli_ctx *c, int argc, char **argv)
 
 static int cmd_rename(struct cli_ctx *c, int argc, char **argv)
 {
-	wiki_rename_res res = {0};
-	struct opt opts[] = {{0}};
+	wiki_rename_res res = { 0 };
+	struct opt opts[] = { { 0 } };
 	int n, rc;
 
 	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 2, 2)))
@@ -706,7 +705,7 @@ static int cmd_rename(struct cli_ctx *c, int argc, char **argv)
 static int cmd_gc(struct cli_ctx *c, int argc, char **argv)
 {
 	store_gc_stats st;
-	struct opt opts[] = {{0}};
+	struct opt opts[] = { { 0 } };
 	int n, rc;
 
 	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 0, 0)))
@@ -732,7 +731,7 @@ static int has_all_words(const char *text, int argc, char **argv)
 /* search --all-revisions: every revision of every page, oldest first. */
 static int search_history(struct cli_ctx *c, int argc, char **argv)
 {
-	store_page_list pl = {0};
+	store_page_list pl = { 0 };
 	int found = 0;
 
 	if (store_page_list_all(wiki_store(c->w), STORE_BY_SLUG, &pl, &c->err) < 0)
@@ -741,7 +740,7 @@ static int search_history(struct cli_ctx *c, int argc, char **argv)
 		buf nums = BUF_INIT;
 
 		for (int64_t k = 1; k <= pl.v[i].head_num; k++) {
-			store_rev r = {0};
+			store_rev r = { 0 };
 
 			if (store_rev_get(wiki_store(c->w), pl.v[i].id, k, &r, &c->err) < 0) {
 				buf_free(&nums);
@@ -772,8 +771,10 @@ static int search_history(struct cli_ctx *c, int argc, char **argv)
 static int cmd_search(struct cli_ctx *c, int argc, char **argv)
 {
 	const char *count = NULL, *all = NULL;
-	struct opt opts[] = {{"count", 'n', 1, &count}, {"all-revisions", 'a', 0, &all}, {0}};
-	store_hit_list l = {0};
+	struct opt opts[] = { { "count", 'n', 1, &count },
+		              { "all-revisions", 'a', 0, &all },
+		              { 0 } };
+	store_hit_list l = { 0 };
 	int64_t limit = 50;
 	buf q = BUF_INIT;
 	int n, rc, i;
@@ -837,9 +838,9 @@ static int print_links(store_link_list *l)
 
 static int cmd_links(struct cli_ctx *c, int argc, char **argv)
 {
-	store_page p = {0};
-	store_link_list l = {0};
-	struct opt opts[] = {{0}};
+	store_page p = { 0 };
+	store_link_list l = { 0 };
+	struct opt opts[] = { { 0 } };
 	int n, rc, back = strcmp(c->cmd, "backlinks") == 0;
 
 	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 1, 1)))
@@ -854,7 +855,7 @@ static int cmd_links(struct cli_ctx *c, int argc, char **argv)
 
 static int cmd_check(struct cli_ctx *c, int argc, char **argv)
 {
-	struct opt opts[] = {{0}};
+	struct opt opts[] = { { 0 } };
 	char *report = NULL;
 	int64_t pages = 0;
 	int n, rc, problems;
@@ -880,7 +881,7 @@ static int cmd_check(struct cli_ctx *c, int argc, char **argv)
 
 static int cmd_backup(struct cli_ctx *c, int argc, char **argv)
 {
-	struct opt opts[] = {{0}};
+	struct opt opts[] = { { 0 } };
 	int n, rc;
 
 	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 1, 1)))
@@ -945,9 +946,9 @@ static void out_diff(struct cli_ctx *c, const buf *d)
 
 static int cmd_diff(struct cli_ctx *c, int argc, char **argv)
 {
-	struct opt opts[] = {{0}};
-	store_page p = {0};
-	store_rev ra = {0}, rb = {0};
+	struct opt opts[] = { { 0 } };
+	store_page p = { 0 };
+	store_rev ra = { 0 }, rb = { 0 };
 	int64_t a = 0, b = 0;
 	buf la = BUF_INIT, lb = BUF_INIT, out = BUF_INIT;
 	int n, rc;
@@ -987,11 +988,11 @@ out:
 
 static int cmd_revert(struct cli_ctx *c, int argc, char **argv)
 {
-	struct opt opts[] = {{0}};
-	store_page p = {0};
-	store_rev r = {0};
-	wiki_save_req req = {0};
-	wiki_save_res res = {0};
+	struct opt opts[] = { { 0 } };
+	store_page p = { 0 };
+	store_rev r = { 0 };
+	wiki_save_req req = { 0 };
+	wiki_save_res res = { 0 };
 	buf summary = BUF_INIT;
 	int64_t num;
 	int n, rc;
@@ -1029,11 +1030,11 @@ out:
 static int cmd_blame(struct cli_ctx *c, int argc, char **argv)
 {
 	const char *rev = NULL;
-	struct opt opts[] = {{"rev", 'r', 1, &rev}, {0}};
-	store_page p = {0};
+	struct opt opts[] = { { "rev", 'r', 1, &rev }, { 0 } };
+	store_page p = { 0 };
 	store_rev *rs = NULL;
 	blame_rev *br = NULL;
-	blame_result res = {0};
+	blame_result res = { 0 };
 	int64_t num = 0, i;
 	int n, rc;
 
@@ -1124,8 +1125,8 @@ static int read_file(const char *path, buf *b, err_info *e)
 static int import_file(struct cli_ctx *c, const char *path, const export_manifest *mf,
                        struct import_stats *st)
 {
-	wiki_save_res res = {0};
-	err_info e = {0};
+	wiki_save_res res = { 0 };
+	err_info e = { 0 };
 	buf text = BUF_INIT;
 
 	st->done++;
@@ -1164,8 +1165,8 @@ static int is_md(const struct dirent *d)
 
 static int cmd_import(struct cli_ctx *c, int argc, char **argv)
 {
-	struct opt opts[] = {{0}};
-	struct import_stats st = {0};
+	struct opt opts[] = { { 0 } };
+	struct import_stats st = { 0 };
 	struct dirent ***lists;
 	export_manifest **mfs;
 	int *counts, n, rc = 0, i, j, in_batch = 0;
@@ -1232,7 +1233,8 @@ static int cmd_import(struct cli_ctx *c, int argc, char **argv)
 				buf_puts(&path, argv[i]);
 			else
 				buf_printf(&path, "%s/%s", argv[i], lists[i][j]->d_name);
-			if (import_file(c, buf_cstr(&path), counts[i] < 0 ? NULL : mfs[i], &st) < 0) {
+			if (import_file(c, buf_cstr(&path), counts[i] < 0 ? NULL : mfs[i], &st) <
+			    0) {
 				wiki_batch_end(c->w, 0, NULL);
 				in_batch = 0;
 				rc = fail(c);
@@ -1308,11 +1310,11 @@ static int inside_export_root(const char *dir)
 static int cmd_export(struct cli_ctx *c, int argc, char **argv)
 {
 	const char *unsafe = NULL, *revs = NULL, *quiet = NULL;
-	struct opt opts[] = {{"unsafe", 0, 0, &unsafe},
-	                     {"with-revisions", 0, 0, &revs},
-	                     {"quiet", 'q', 0, &quiet},
-	                     {0}};
-	export_opts o = {0};
+	struct opt opts[] = { { "unsafe", 0, 0, &unsafe },
+		              { "with-revisions", 0, 0, &revs },
+		              { "quiet", 'q', 0, &quiet },
+		              { 0 } };
+	export_opts o = { 0 };
 	export_stats st;
 	int n, rc, html;
 
@@ -1341,7 +1343,8 @@ static int cmd_export(struct cli_ctx *c, int argc, char **argv)
 		return fail(c);
 	if (!quiet)
 		msg("exported %zu page%s to %s: %zu files, %.1f MB, %.2f s", st.pages,
-		    st.pages == 1 ? "" : "s", argv[1], st.files, (double)st.bytes / 1e6, st.seconds);
+		    st.pages == 1 ? "" : "s", argv[1], st.files, (double)st.bytes / 1e6,
+		    st.seconds);
 	return 0;
 }
 
@@ -1386,7 +1389,7 @@ static void print_layout(struct cli_ctx *c, const layout_doc *lay, int ansi)
  * keeps its own copy. */
 static int render(struct cli_ctx *c, char *text, size_t len, int width, int ansi)
 {
-	layout_opts lo = {0};
+	layout_opts lo = { 0 };
 	layout_doc *lay;
 	md_doc *md;
 
@@ -1412,8 +1415,7 @@ static int render(struct cli_ctx *c, char *text, size_t len, int width, int ansi
 }
 
 /* --width and --color shared by show and view; sets *width and *ansi. */
-static int render_opts(struct cli_ctx *c, const char *w, const char *color, int *width,
-                       int *ansi)
+static int render_opts(struct cli_ctx *c, const char *w, const char *color, int *width, int *ansi)
 {
 	int64_t n = 0;
 	int rc;
@@ -1438,9 +1440,10 @@ static int cmd_show(struct cli_ctx *c, int argc, char **argv)
 {
 	const char *w = NULL, *rev = NULL, *color = NULL;
 	struct opt opts[] = {
-	    {"width", 'w', 1, &w}, {"rev", 'r', 1, &rev}, {"color", 0, 1, &color}, {0}};
-	store_page p = {0};
-	store_rev r = {0};
+		{ "width", 'w', 1, &w }, { "rev", 'r', 1, &rev }, { "color", 0, 1, &color }, { 0 }
+	};
+	store_page p = { 0 };
+	store_rev r = { 0 };
 	int64_t num = 0;
 	int n, rc, width, ansi, found;
 
@@ -1478,8 +1481,8 @@ out:
 static int cmd_view(struct cli_ctx *c, int argc, char **argv)
 {
 	const char *w = NULL, *color = NULL;
-	struct opt opts[] = {{"width", 'w', 1, &w}, {"color", 0, 1, &color}, {0}};
-	ui_opts uo = {0};
+	struct opt opts[] = { { "width", 'w', 1, &w }, { "color", 0, 1, &color }, { 0 } };
+	ui_opts uo = { 0 };
 	buf text = BUF_INIT;
 	int n, rc, width, ansi;
 
@@ -1513,136 +1516,137 @@ static int cmd_view(struct cli_ctx *c, int argc, char **argv)
 static int cmd_help(struct cli_ctx *c, int argc, char **argv);
 
 const struct cli_command cli_commands[] = {
-    {"init", "[--empty]", "create a new wiki database",
-     "Creates the wiki database (see FILES in --help) and fills it with the sample\n"
-     "wiki, or leaves it empty with --empty.  Refuses when the database exists.\n",
-     cmd_init, OPEN_INIT, CMD_WRITES},
-    {"import", "DIR|FILE.md...", "add or update pages from Markdown files",
-     "Every *.md file in each DIR (not recursive), or each FILE.md given, becomes a\n"
-     "page: the slug comes from the file name, the title from the first heading or\n"
-     "else the file name.  A file whose text equals the page's head adds no\n"
-     "revision.  A file that is not UTF-8 text is skipped with a warning.  A new\n"
-     "database created by import is empty (no sample pages).\n",
-     cmd_import, OPEN_EMPTY, CMD_WRITES},
-    {"list", "[--sort slug|title|change]", "list the pages",
-     "One line per page: slug, title, number of revisions, last author, last change.\n",
-     cmd_list, OPEN_SAMPLE, CMD_RESTRICTED},
-    {"cat", "PAGE [--rev N]", "print a page's Markdown text",
-     "Prints the head revision of PAGE (a slug or a title), or revision N.  Into a\n"
-     "pipe the bytes are exact; on a terminal control characters are shown as\n"
-     "visible placeholders.\n",
-     cmd_cat, OPEN_SAMPLE, CMD_RESTRICTED},
-    {"save", "PAGE [--base N] [-m MSG] [--title T] [--conflict-out F] < FILE",
-     "save a new revision",
-     "Reads the text from standard input and saves it as a new revision of PAGE,\n"
-     "creating the page when it does not exist (its title is --title, else the\n"
-     "text's first heading, else PAGE).  --base N says the text was based on\n"
-     "revision N.  When someone saved after N, docday merges three-way (revision\n"
-     "N, their head, your text): a clean merge is saved and reported as merged;\n"
-     "a conflict saves nothing, exits with code 4, and writes the merged text with\n"
-     "conflict markers to standard output or to --conflict-out F.  Resolve the\n"
-     "markers and save again with the --base the message names.  FILE is never\n"
-     "touched.  Without --base the text is saved on top of the current head.\n"
-     "Text identical to the head saves nothing.  Text must be UTF-8 without NUL\n"
-     "bytes, at most 32 MiB.  Prints: slug, revision, and\n"
-     "created|saved|merged|unchanged.\n",
-     cmd_save, OPEN_SAMPLE, CMD_WRITES | CMD_RESTRICTED},
-    {"history", "PAGE", "list the revisions of a page",
-     "One line per revision, newest first: number, time, author, size in bytes,\n"
-     "summary.\n",
-     cmd_history, OPEN_SAMPLE, CMD_RESTRICTED},
-    {"search", "QUERY... [-n N] [--all-revisions]", "full-text search of all pages",
-     "Finds pages whose title or text contains every word of QUERY (words, not\n"
-     "search syntax), best first, titles weighing more than text.  One line per\n"
-     "page: slug, title, and a snippet with the matches marked.  Exit code 1 when\n"
-     "nothing matches.  With --all-revisions (-a), searches the text of every\n"
-     "revision instead (substrings, case-insensitive) and lists, per page, the\n"
-     "revisions that contain every word: text that was deleted is found too.\n",
-     cmd_search, OPEN_SAMPLE, CMD_RESTRICTED},
-    {"diff", "PAGE [A [B]]", "show what changed between two revisions",
-     "A unified diff, like git diff: with no revision, the head against its\n"
-     "parent; with A, revision A against the head; with A and B, A against B.\n"
-     "Coloured on a terminal (+ and - gutters always).\n",
-     cmd_diff, OPEN_SAMPLE, CMD_RESTRICTED},
-    {"revert", "PAGE N", "make revision N's text the page's new head",
-     "Saves a new revision whose text is revision N's, with the summary\n"
-     "\"revert to revision N\".  History is never rewritten.\n",
-     cmd_revert, OPEN_SAMPLE, CMD_WRITES | CMD_RESTRICTED},
-    {"blame", "PAGE [--rev N]", "show who last changed each line",
-     "One line per line of the head (or revision N): the revision that last\n"
-     "changed it, its author and time, and the line.\n",
-     cmd_blame, OPEN_SAMPLE, CMD_RESTRICTED},
-    {"delete", "PAGE [-m WHY]", "delete a page (its history stays)",
-     "Saves a revision that marks the page deleted: it leaves the list, the\n"
-     "search and the backlinks, and links to it show as missing.  Its history\n"
-     "stays (docday history), and restore brings it back.\n",
-     cmd_delete, OPEN_SAMPLE, CMD_WRITES | CMD_RESTRICTED},
-    {"gc", "", "compact the database file",
-     "Like git gc: old revisions that saves left as plain text get their\n"
-     "compact form (a save compacts them only every few revisions), the\n"
-     "search index is merged, and VACUUM gives the free space back to the\n"
-     "file system.  Others may keep reading; writers wait until it is done.\n",
-     cmd_gc, OPEN_SAMPLE, CMD_WRITES},
-    {"rename", "PAGE NEW-TITLE", "rename a page and rewrite the links to it",
-     "Gives the page a new title and the name (slug) of that title, as a new\n"
-     "revision, and in the same transaction rewrites every link to it in the\n"
-     "other pages ([[Title]], [[slug|label]] and relative .md links; labels are\n"
-     "kept, code blocks and code spans are left alone), one revision per page.\n"
-     "The old name stays as an alias: links and commands that use it still\n"
-     "find the page.  Refused when another page (even a deleted one) already\n"
-     "has the new name.  Prints the new name and revision, then each page whose\n"
-     "links were rewritten.\n",
-     cmd_rename, OPEN_SAMPLE, CMD_WRITES | CMD_RESTRICTED},
-    {"restore", "PAGE", "bring a deleted page back",
-     "Saves a revision that marks the page live again, with the text it had.\n",
-     cmd_delete, OPEN_SAMPLE, CMD_WRITES | CMD_RESTRICTED},
-    {"links", "PAGE", "list the pages PAGE links to",
-     "One line per link target: slug and title, or (missing) for a page that does\n"
-     "not exist yet.  Links come from the Markdown parse: [[Title]], [[slug|label]]\n"
-     "and relative links like [x](getting-started) or [x](getting-started.md).\n",
-     cmd_links, OPEN_SAMPLE, CMD_RESTRICTED},
-    {"backlinks", "PAGE", "list the pages that link to PAGE",
-     "One line per linking page: slug and title.\n", cmd_links, OPEN_SAMPLE, CMD_RESTRICTED},
-    {"recent", "[-n N]", "list recent changes",
-     "The newest N revisions across all pages (default 30): time, slug, revision,\n"
-     "author, summary.\n",
-     cmd_recent, OPEN_SAMPLE, CMD_RESTRICTED},
-    {"export", "html|md DIR [--unsafe] [--with-revisions] [--quiet]",
-     "write the wiki as a static site or as Markdown files",
-     "'export html DIR' writes a static web site: index.html, one PAGE.html per\n"
-     "page with its history, recent changes, wanted pages and an offline search.\n"
-     "Raw HTML in pages is left out unless --unsafe; --with-revisions also writes\n"
-     "every old revision and its diff.  'export md DIR' writes one PAGE.md per page\n"
-     "plus _index.md and _docday.tsv, which 'docday import DIR' reads back into the\n"
-     "same pages.  DIR must be new, empty or an earlier export, which is replaced\n"
-     "whole; an export that fails leaves it as it was.  In restricted mode DIR must\n"
-     "be inside $DOCDAY_EXPORT_DIR.\n",
-     cmd_export, OPEN_SAMPLE, CMD_RESTRICTED},
-    {"check", "", "check the database for damage",
-     "Runs SQLite's integrity check and docday's own: every page has a head\n"
-     "revision, revision numbers have no gaps, the search index and the link table\n"
-     "match the pages.  Exit code 3 when a problem is found.\n",
-     cmd_check, OPEN_SAMPLE, CMD_RESTRICTED},
-    {"backup", "FILE", "write a consistent copy of the wiki",
-     "Copies the whole database to FILE while others may be using it.  FILE must\n"
-     "not exist; it is written under a temporary name and renamed when complete.\n",
-     cmd_backup, OPEN_SAMPLE, 0},
-    {"show", "[PAGE] [--width N] [--rev N] [--color WHEN]", "print a page as the TUI lays it out",
-     "Renders PAGE (default home) as the terminal interface does, wrapped to --width\n"
-     "(default: the terminal's width, else 80).  Styled with ANSI when standard\n"
-     "output is a terminal or with --color=always, plain text into a pipe, with\n"
-     "--color=never or under NO_COLOR (which keeps bold and underline only).\n",
-     cmd_show, OPEN_SAMPLE, CMD_RESTRICTED},
-    {"view", "FILE.md|- [--width N]", "read a Markdown file in the pager, no database",
-     "Opens FILE (or standard input for -) in the same pager as the wiki, without a\n"
-     "database: relative links to other .md files in its folder are followed.\n"
-     "When standard output is not a terminal (or with --width) it prints like show.\n",
-     cmd_view, OPEN_NONE, 0},
-    {"help", "[COMMAND]", "show help for docday or one command",
-     "Without COMMAND, the same as --help.  'docday help keys' lists the keys of\n"
-     "the terminal interface.\n",
-     cmd_help, OPEN_NONE, CMD_RESTRICTED},
-    {NULL, NULL, NULL, NULL, NULL, 0, 0},
+	{ "init", "[--empty]", "create a new wiki database",
+	  "Creates the wiki database (see FILES in --help) and fills it with the sample\n"
+	  "wiki, or leaves it empty with --empty.  Refuses when the database exists.\n",
+	  cmd_init, OPEN_INIT, CMD_WRITES },
+	{ "import", "DIR|FILE.md...", "add or update pages from Markdown files",
+	  "Every *.md file in each DIR (not recursive), or each FILE.md given, becomes a\n"
+	  "page: the slug comes from the file name, the title from the first heading or\n"
+	  "else the file name.  A file whose text equals the page's head adds no\n"
+	  "revision.  A file that is not UTF-8 text is skipped with a warning.  A new\n"
+	  "database created by import is empty (no sample pages).\n",
+	  cmd_import, OPEN_EMPTY, CMD_WRITES },
+	{ "list", "[--sort slug|title|change]", "list the pages",
+	  "One line per page: slug, title, number of revisions, last author, last change.\n",
+	  cmd_list, OPEN_SAMPLE, CMD_RESTRICTED },
+	{ "cat", "PAGE [--rev N]", "print a page's Markdown text",
+	  "Prints the head revision of PAGE (a slug or a title), or revision N.  Into a\n"
+	  "pipe the bytes are exact; on a terminal control characters are shown as\n"
+	  "visible placeholders.\n",
+	  cmd_cat, OPEN_SAMPLE, CMD_RESTRICTED },
+	{ "save", "PAGE [--base N] [-m MSG] [--title T] [--conflict-out F] < FILE",
+	  "save a new revision",
+	  "Reads the text from standard input and saves it as a new revision of PAGE,\n"
+	  "creating the page when it does not exist (its title is --title, else the\n"
+	  "text's first heading, else PAGE).  --base N says the text was based on\n"
+	  "revision N.  When someone saved after N, docday merges three-way (revision\n"
+	  "N, their head, your text): a clean merge is saved and reported as merged;\n"
+	  "a conflict saves nothing, exits with code 4, and writes the merged text with\n"
+	  "conflict markers to standard output or to --conflict-out F.  Resolve the\n"
+	  "markers and save again with the --base the message names.  FILE is never\n"
+	  "touched.  Without --base the text is saved on top of the current head.\n"
+	  "Text identical to the head saves nothing.  Text must be UTF-8 without NUL\n"
+	  "bytes, at most 32 MiB.  Prints: slug, revision, and\n"
+	  "created|saved|merged|unchanged.\n",
+	  cmd_save, OPEN_SAMPLE, CMD_WRITES | CMD_RESTRICTED },
+	{ "history", "PAGE", "list the revisions of a page",
+	  "One line per revision, newest first: number, time, author, size in bytes,\n"
+	  "summary.\n",
+	  cmd_history, OPEN_SAMPLE, CMD_RESTRICTED },
+	{ "search", "QUERY... [-n N] [--all-revisions]", "full-text search of all pages",
+	  "Finds pages whose title or text contains every word of QUERY (words, not\n"
+	  "search syntax), best first, titles weighing more than text.  One line per\n"
+	  "page: slug, title, and a snippet with the matches marked.  Exit code 1 when\n"
+	  "nothing matches.  With --all-revisions (-a), searches the text of every\n"
+	  "revision instead (substrings, case-insensitive) and lists, per page, the\n"
+	  "revisions that contain every word: text that was deleted is found too.\n",
+	  cmd_search, OPEN_SAMPLE, CMD_RESTRICTED },
+	{ "diff", "PAGE [A [B]]", "show what changed between two revisions",
+	  "A unified diff, like git diff: with no revision, the head against its\n"
+	  "parent; with A, revision A against the head; with A and B, A against B.\n"
+	  "Coloured on a terminal (+ and - gutters always).\n",
+	  cmd_diff, OPEN_SAMPLE, CMD_RESTRICTED },
+	{ "revert", "PAGE N", "make revision N's text the page's new head",
+	  "Saves a new revision whose text is revision N's, with the summary\n"
+	  "\"revert to revision N\".  History is never rewritten.\n",
+	  cmd_revert, OPEN_SAMPLE, CMD_WRITES | CMD_RESTRICTED },
+	{ "blame", "PAGE [--rev N]", "show who last changed each line",
+	  "One line per line of the head (or revision N): the revision that last\n"
+	  "changed it, its author and time, and the line.\n",
+	  cmd_blame, OPEN_SAMPLE, CMD_RESTRICTED },
+	{ "delete", "PAGE [-m WHY]", "delete a page (its history stays)",
+	  "Saves a revision that marks the page deleted: it leaves the list, the\n"
+	  "search and the backlinks, and links to it show as missing.  Its history\n"
+	  "stays (docday history), and restore brings it back.\n",
+	  cmd_delete, OPEN_SAMPLE, CMD_WRITES | CMD_RESTRICTED },
+	{ "gc", "", "compact the database file",
+	  "Like git gc: old revisions that saves left as plain text get their\n"
+	  "compact form (a save compacts them only every few revisions), the\n"
+	  "search index is merged, and VACUUM gives the free space back to the\n"
+	  "file system.  Others may keep reading; writers wait until it is done.\n",
+	  cmd_gc, OPEN_SAMPLE, CMD_WRITES },
+	{ "rename", "PAGE NEW-TITLE", "rename a page and rewrite the links to it",
+	  "Gives the page a new title and the name (slug) of that title, as a new\n"
+	  "revision, and in the same transaction rewrites every link to it in the\n"
+	  "other pages ([[Title]], [[slug|label]] and relative .md links; labels are\n"
+	  "kept, code blocks and code spans are left alone), one revision per page.\n"
+	  "The old name stays as an alias: links and commands that use it still\n"
+	  "find the page.  Refused when another page (even a deleted one) already\n"
+	  "has the new name.  Prints the new name and revision, then each page whose\n"
+	  "links were rewritten.\n",
+	  cmd_rename, OPEN_SAMPLE, CMD_WRITES | CMD_RESTRICTED },
+	{ "restore", "PAGE", "bring a deleted page back",
+	  "Saves a revision that marks the page live again, with the text it had.\n", cmd_delete,
+	  OPEN_SAMPLE, CMD_WRITES | CMD_RESTRICTED },
+	{ "links", "PAGE", "list the pages PAGE links to",
+	  "One line per link target: slug and title, or (missing) for a page that does\n"
+	  "not exist yet.  Links come from the Markdown parse: [[Title]], [[slug|label]]\n"
+	  "and relative links like [x](getting-started) or [x](getting-started.md).\n",
+	  cmd_links, OPEN_SAMPLE, CMD_RESTRICTED },
+	{ "backlinks", "PAGE", "list the pages that link to PAGE",
+	  "One line per linking page: slug and title.\n", cmd_links, OPEN_SAMPLE, CMD_RESTRICTED },
+	{ "recent", "[-n N]", "list recent changes",
+	  "The newest N revisions across all pages (default 30): time, slug, revision,\n"
+	  "author, summary.\n",
+	  cmd_recent, OPEN_SAMPLE, CMD_RESTRICTED },
+	{ "export", "html|md DIR [--unsafe] [--with-revisions] [--quiet]",
+	  "write the wiki as a static site or as Markdown files",
+	  "'export html DIR' writes a static web site: index.html, one PAGE.html per\n"
+	  "page with its history, recent changes, wanted pages and an offline search.\n"
+	  "Raw HTML in pages is left out unless --unsafe; --with-revisions also writes\n"
+	  "every old revision and its diff.  'export md DIR' writes one PAGE.md per page\n"
+	  "plus _index.md and _docday.tsv, which 'docday import DIR' reads back into the\n"
+	  "same pages.  DIR must be new, empty or an earlier export, which is replaced\n"
+	  "whole; an export that fails leaves it as it was.  In restricted mode DIR must\n"
+	  "be inside $DOCDAY_EXPORT_DIR.\n",
+	  cmd_export, OPEN_SAMPLE, CMD_RESTRICTED },
+	{ "check", "", "check the database for damage",
+	  "Runs SQLite's integrity check and docday's own: every page has a head\n"
+	  "revision, revision numbers have no gaps, the search index and the link table\n"
+	  "match the pages.  Exit code 3 when a problem is found.\n",
+	  cmd_check, OPEN_SAMPLE, CMD_RESTRICTED },
+	{ "backup", "FILE", "write a consistent copy of the wiki",
+	  "Copies the whole database to FILE while others may be using it.  FILE must\n"
+	  "not exist; it is written under a temporary name and renamed when complete.\n",
+	  cmd_backup, OPEN_SAMPLE, 0 },
+	{ "show", "[PAGE] [--width N] [--rev N] [--color WHEN]",
+	  "print a page as the TUI lays it out",
+	  "Renders PAGE (default home) as the terminal interface does, wrapped to --width\n"
+	  "(default: the terminal's width, else 80).  Styled with ANSI when standard\n"
+	  "output is a terminal or with --color=always, plain text into a pipe, with\n"
+	  "--color=never or under NO_COLOR (which keeps bold and underline only).\n",
+	  cmd_show, OPEN_SAMPLE, CMD_RESTRICTED },
+	{ "view", "FILE.md|- [--width N]", "read a Markdown file in the pager, no database",
+	  "Opens FILE (or standard input for -) in the same pager as the wiki, without a\n"
+	  "database: relative links to other .md files in its folder are followed.\n"
+	  "When standard output is not a terminal (or with --width) it prints like show.\n",
+	  cmd_view, OPEN_NONE, 0 },
+	{ "help", "[COMMAND]", "show help for docday or one command",
+	  "Without COMMAND, the same as --help.  'docday help keys' lists the keys of\n"
+	  "the terminal interface.\n",
+	  cmd_help, OPEN_NONE, CMD_RESTRICTED },
+	{ NULL, NULL, NULL, NULL, NULL, 0, 0 },
 };
 
 static const struct cli_command *find_command(const char *name)
@@ -1731,11 +1735,11 @@ static int cmd_help(struct cli_ctx *c, int argc, char **argv)
 /* `docday [PAGE]`: the TUI on a terminal, else the page like show. */
 static int run_tui(struct cli_ctx *c, int argc, char **argv)
 {
-	ui_opts uo = {0};
+	ui_opts uo = { 0 };
 	int rc;
 
 	if (!c->out_tty || !isatty(STDIN_FILENO)) {
-		char *args[1] = {argc ? argv[0] : "home"};
+		char *args[1] = { argc ? argv[0] : "home" };
 
 		return cmd_show(c, 1, args);
 	}
@@ -1857,14 +1861,14 @@ int cli_main(int argc, char **argv)
 	const char *db = NULL, *help = NULL, *version = NULL, *user = NULL, *restricted = NULL,
 	           *ro = NULL, *ascii = NULL, *env_r = getenv("DOCDAY_RESTRICTED"),
 	           *ssh_cmd = getenv("SSH_ORIGINAL_COMMAND");
-	struct opt gopts[] = {{"db", 0, 1, &db},
-	                      {"user", 0, 1, &user},
-	                      {"restricted", 0, 0, &restricted},
-	                      {"read-only", 0, 0, &ro},
-	                      {"ascii", 0, 0, &ascii},
-	                      {"help", 'h', 0, &help},
-	                      {"version", 'V', 0, &version},
-	                      {0}};
+	struct opt gopts[] = { { "db", 0, 1, &db },
+		               { "user", 0, 1, &user },
+		               { "restricted", 0, 0, &restricted },
+		               { "read-only", 0, 0, &ro },
+		               { "ascii", 0, 0, &ascii },
+		               { "help", 'h', 0, &help },
+		               { "version", 'V', 0, &version },
+		               { 0 } };
 	const struct cli_command *k = NULL;
 	char **ssh_args = NULL, *ssh_mem = NULL;
 	int i, rc, n;
@@ -1906,7 +1910,8 @@ int cli_main(int argc, char **argv)
 		 * subcommand from the allow-list, never a global option. */
 		argv = ssh_args = ssh_argv(argv, i, ssh_cmd, &argc, &ssh_mem);
 		if (i < argc && argv[i][0] == '-') {
-			msg("'%s' is not allowed here: ask for a docday command such as 'list'", argv[i]);
+			msg("'%s' is not allowed here: ask for a docday command such as 'list'",
+			    argv[i]);
 			rc = ERR_USAGE;
 			goto out_words;
 		}

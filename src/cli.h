@@ -15,8 +15,8 @@ struct cli_command {
 	const char *summary; /* one line */
 	const char *help;    /* paragraphs for `docday help NAME` */
 	int (*run)(struct cli_ctx *ctx, int argc, char **argv);
-	int open;            /* how it opens the database (cli.c) */
-	int flags;           /* what it may do (cli.c) */
+	int open;  /* how it opens the database (cli.c) */
+	int flags; /* what it may do (cli.c) */
 };
 
 /* The subcommands, ending with a {NULL} entry. */

@@ -87,8 +87,8 @@ static size_t count_lines(const char *s, size_t n)
 }
 
 /* The patch between two buffers, libgit2's binary guess switched off. */
-static int make_patch(git_patch **p, const char *a, size_t alen, const char *b,
-                      size_t blen, int context, uint32_t gflags, err_info *e)
+static int make_patch(git_patch **p, const char *a, size_t alen, const char *b, size_t blen,
+                      int context, uint32_t gflags, err_info *e)
 {
 	git_diff_options o;
 	size_t whole;
@@ -121,9 +121,9 @@ typedef struct builder {
 	diff_result *d;
 	size_t cap_lines, cap_hunks, cap_ranges, nranges;
 	size_t cap_text_off, cap_hdr_off;
-	buf pool;          /* line texts and hunk headers, each NUL-terminated */
-	size_t *text_off;  /* per line: offset of its text in pool */
-	size_t *hdr_off;   /* per hunk: offset of its header in pool */
+	buf pool;           /* line texts and hunk headers, each NUL-terminated */
+	size_t *text_off;   /* per line: offset of its text in pool */
+	size_t *hdr_off;    /* per hunk: offset of its header in pool */
 	size_t *word_first; /* per line: index of its first range */
 	diff_range *ranges;
 } builder;
@@ -207,7 +207,7 @@ static int collect(builder *bd, git_patch *p, int flags, err_info *e)
 				add_line(bd, gl);
 		}
 		bd->d->hunks[bd->d->nhunks - 1].count =
-		    bd->d->nlines - bd->d->hunks[bd->d->nhunks - 1].first;
+		        bd->d->nlines - bd->d->hunks[bd->d->nhunks - 1].first;
 	}
 	if (flags & DIFF_HUNKS_ONLY) {
 		size_t ctx, add, del;
@@ -225,9 +225,9 @@ static int collect(builder *bd, git_patch *p, int flags, err_info *e)
 enum tok_class { T_WORD, T_SPACE, T_SINGLE, T_MARK };
 
 typedef struct token {
-	size_t line;  /* index into diff_result.lines */
-	size_t off;   /* byte offset in the line's text */
-	size_t len;   /* 0 for the line-break token */
+	size_t line; /* index into diff_result.lines */
+	size_t off;  /* byte offset in the line's text */
+	size_t len;  /* 0 for the line-break token */
 	int cls;
 } token;
 
@@ -254,24 +254,24 @@ static int is_mark(uint32_t cp)
 {
 	return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
 	       (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
-	       (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xFE20 && cp <= 0xFE2F) ||
-	       cp == 0x200D || (cp >= 0x1F3FB && cp <= 0x1F3FF) ||
-	       (cp >= 0xE0100 && cp <= 0xE01EF) || (cp >= 0x3099 && cp <= 0x309A);
+	       (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xFE20 && cp <= 0xFE2F) || cp == 0x200D ||
+	       (cp >= 0x1F3FB && cp <= 0x1F3FF) || (cp >= 0xE0100 && cp <= 0xE01EF) ||
+	       (cp >= 0x3099 && cp <= 0x309A);
 }
 
 /* Scripts written without spaces between words: one token per character. */
 static int is_unspaced(uint32_t cp)
 {
-	return (cp >= 0x0E00 && cp <= 0x0EFF) ||   /* Thai, Lao */
-	       (cp >= 0x1000 && cp <= 0x109F) ||   /* Myanmar */
-	       (cp >= 0x1780 && cp <= 0x17FF) ||   /* Khmer */
-	       (cp >= 0x2E80 && cp <= 0x2FDF) ||   /* CJK radicals, Kangxi */
-	       (cp >= 0x3000 && cp <= 0x31FF) ||   /* CJK punctuation, kana, bopomofo */
-	       (cp >= 0x3400 && cp <= 0x4DBF) ||   /* CJK extension A */
-	       (cp >= 0x4E00 && cp <= 0x9FFF) ||   /* CJK unified ideographs */
-	       (cp >= 0xF900 && cp <= 0xFAFF) ||   /* CJK compatibility */
-	       (cp >= 0xFF66 && cp <= 0xFF9F) ||   /* half-width katakana */
-	       (cp >= 0x20000 && cp <= 0x3FFFF);   /* CJK extensions B.. */
+	return (cp >= 0x0E00 && cp <= 0x0EFF) || /* Thai, Lao */
+	       (cp >= 0x1000 && cp <= 0x109F) || /* Myanmar */
+	       (cp >= 0x1780 && cp <= 0x17FF) || /* Khmer */
+	       (cp >= 0x2E80 && cp <= 0x2FDF) || /* CJK radicals, Kangxi */
+	       (cp >= 0x3000 && cp <= 0x31FF) || /* CJK punctuation, kana, bopomofo */
+	       (cp >= 0x3400 && cp <= 0x4DBF) || /* CJK extension A */
+	       (cp >= 0x4E00 && cp <= 0x9FFF) || /* CJK unified ideographs */
+	       (cp >= 0xF900 && cp <= 0xFAFF) || /* CJK compatibility */
+	       (cp >= 0xFF66 && cp <= 0xFF9F) || /* half-width katakana */
+	       (cp >= 0x20000 && cp <= 0x3FFFF); /* CJK extensions B.. */
 }
 
 static int char_class(uint32_t cp)
@@ -341,8 +341,8 @@ static void tokenize_line(toklist *tl, size_t line, const char *s, size_t n)
 	tok_push(tl, line, s, n, 0, T_SPACE);
 }
 
-static void tokenize_block(toklist *tl, const diff_result *d, const builder *bd,
-                           size_t from, size_t to)
+static void tokenize_block(toklist *tl, const diff_result *d, const builder *bd, size_t from,
+                           size_t to)
 {
 	for (size_t i = from; i < to; i++)
 		tokenize_line(tl, i, bd->pool.ptr + bd->text_off[i], d->lines[i].len);
@@ -350,8 +350,8 @@ static void tokenize_block(toklist *tl, const diff_result *d, const builder *bd,
 
 /* Sets changed[i] for every token of the two lists that the token diff
  * reports as deleted (side 0) or added (side 1). */
-static int mark_changed(const toklist *old, const toklist *new, char *chg_old,
-                        char *chg_new, err_info *e)
+static int mark_changed(const toklist *old, const toklist *new, char *chg_old, char *chg_new,
+                        err_info *e)
 {
 	git_patch *p;
 	size_t nh;
@@ -426,7 +426,7 @@ static void ranges_from_tokens(builder *bd, const toklist *tl, const char *chg)
 
 static int word_run(builder *bd, size_t from, size_t mid, size_t to, err_info *e)
 {
-	toklist old = {0}, new = {0};
+	toklist old = { 0 }, new = { 0 };
 	char *chg_old = NULL, *chg_new = NULL;
 	int rc = 0;
 
@@ -510,10 +510,10 @@ static void builder_free(builder *bd)
 	free(bd->ranges);
 }
 
-diff_result *diff_texts(const char *a, size_t alen, const char *b, size_t blen,
-                        int context, int flags, err_info *e)
+diff_result *diff_texts(const char *a, size_t alen, const char *b, size_t blen, int context,
+                        int flags, err_info *e)
 {
-	builder bd = {0};
+	builder bd = { 0 };
 	git_patch *p;
 	int rc;
 
@@ -560,9 +560,8 @@ static void put_label(buf *out, const char *prefix, const char *label)
 	buf_putc(out, '\n');
 }
 
-int diff_unified(const char *a, size_t alen, const char *b, size_t blen,
-                 const char *label_a, const char *label_b, int context, buf *out,
-                 err_info *e)
+int diff_unified(const char *a, size_t alen, const char *b, size_t blen, const char *label_a,
+                 const char *label_b, int context, buf *out, err_info *e)
 {
 	diff_result *d = diff_texts(a, alen, b, blen, context < 0 ? 3 : context, 0, e);
 
@@ -591,8 +590,8 @@ int diff_unified(const char *a, size_t alen, const char *b, size_t blen,
 	return 0;
 }
 
-int diff_stat(const char *a, size_t alen, const char *b, size_t blen, int *added,
-              int *removed, err_info *e)
+int diff_stat(const char *a, size_t alen, const char *b, size_t blen, int *added, int *removed,
+              err_info *e)
 {
 	git_patch *p;
 	size_t ctx, add, del;

@@ -55,13 +55,13 @@ typedef struct diff_range {
 } diff_range;
 
 typedef struct diff_line {
-	char origin;        /* ' ' context, '-' only in a, '+' only in b */
-	int old_no;         /* 1-based line number in a; 0 for '+' lines */
-	int new_no;         /* 1-based line number in b; 0 for '-' lines */
-	const char *text;   /* the line without its '\n' ('\r' stays), NUL-terminated */
-	size_t len;         /* bytes of text */
-	int no_eol;         /* the last line of its text, with no '\n' after it */
-	int word_diff;      /* 1: part of a replaced run and `words` computed */
+	char origin;             /* ' ' context, '-' only in a, '+' only in b */
+	int old_no;              /* 1-based line number in a; 0 for '+' lines */
+	int new_no;              /* 1-based line number in b; 0 for '-' lines */
+	const char *text;        /* the line without its '\n' ('\r' stays), NUL-terminated */
+	size_t len;              /* bytes of text */
+	int no_eol;              /* the last line of its text, with no '\n' after it */
+	int word_diff;           /* 1: part of a replaced run and `words` computed */
 	const diff_range *words; /* changed ranges in text, in order (word_diff) */
 	size_t nwords;
 } diff_line;
@@ -75,12 +75,12 @@ typedef struct diff_hunk {
 } diff_hunk;
 
 typedef struct diff_result {
-	diff_hunk *hunks;   /* in order; none when the texts are equal */
+	diff_hunk *hunks; /* in order; none when the texts are equal */
 	size_t nhunks;
-	diff_line *lines;   /* the lines of all hunks, hunk after hunk */
+	diff_line *lines; /* the lines of all hunks, hunk after hunk */
 	size_t nlines;
-	int added;          /* '+' lines */
-	int removed;        /* '-' lines */
+	int added;   /* '+' lines */
+	int removed; /* '-' lines */
 	/* private */
 	char *text_pool;
 	diff_range *range_pool;
@@ -108,8 +108,8 @@ void diff_lib_shutdown(void);
  * negative means the whole text (one hunk holding every line when anything
  * changed).  flags: enum diff_flags.  Returns a new result (caller frees
  * with diff_free), or NULL with e set. */
-diff_result *diff_texts(const char *a, size_t alen, const char *b, size_t blen,
-                        int context, int flags, err_info *e);
+diff_result *diff_texts(const char *a, size_t alen, const char *b, size_t blen, int context,
+                        int flags, err_info *e);
 
 /* Frees a result; NULL-safe. */
 void diff_free(diff_result *d);
@@ -120,14 +120,13 @@ void diff_free(diff_result *d);
  * "\ No newline at end of file" after a last line without one.  Equal texts
  * append nothing.  Control characters in labels become '?'.  Returns 0, or
  * -1 with e set (out unchanged). */
-int diff_unified(const char *a, size_t alen, const char *b, size_t blen,
-                 const char *label_a, const char *label_b, int context, buf *out,
-                 err_info *e);
+int diff_unified(const char *a, size_t alen, const char *b, size_t blen, const char *label_a,
+                 const char *label_b, int context, buf *out, err_info *e);
 
 /* Counts the lines only in a (*removed) and only in b (*added), as
  * `git diff --numstat` does.  Either pointer may be NULL.  Returns 0, or -1
  * with e set. */
-int diff_stat(const char *a, size_t alen, const char *b, size_t blen, int *added,
-              int *removed, err_info *e);
+int diff_stat(const char *a, size_t alen, const char *b, size_t blen, int *added, int *removed,
+              err_info *e);
 
 #endif

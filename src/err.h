@@ -24,8 +24,7 @@ typedef struct err_info {
 
 /* Sets code and a printf-formatted message; NULL-safe on `e`.  Always
  * returns -1 so callers can write `return err_set(e, ...)`. */
-int err_set(err_info *e, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int err_set(err_info *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Clears `e` (NULL-safe). */
 void err_clear(err_info *e);

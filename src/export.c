@@ -64,12 +64,11 @@
 /* Entries on recent.html. */
 #define RECENT_MAX 200
 
-static const char *const extension_names[] = {"table", "strikethrough", "autolink",
-                                              "tasklist"};
+static const char *const extension_names[] = { "table", "strikethrough", "autolink", "tasklist" };
 
 /* Names that pages' files must not take (a page "index" becomes
  * "_index.html"; a slug never starts with '_'). */
-static const char *const reserved_stems[] = {"index", "recent", "wanted", "search"};
+static const char *const reserved_stems[] = { "index", "recent", "wanted", "search" };
 
 /* --- small helpers ------------------------------------------------------- */
 
@@ -259,8 +258,7 @@ typedef struct smap {
 	unsigned gen; /* smap_reset starts a new one instead of clearing */
 } smap;
 
-static smap_ent *smap_slot(const smap *m, smap_ent *v, size_t cap, const char *key,
-                           size_t len)
+static smap_ent *smap_slot(const smap *m, smap_ent *v, size_t cap, const char *key, size_t len)
 {
 	size_t i = (size_t)hash_bytes(key, len) & (cap - 1);
 
@@ -582,7 +580,8 @@ static int resolve_dir(outdir *o, const char *dir, err_info *e)
 		abort();
 	if (stat(copy, &sb) == 0) {
 		if (!S_ISDIR(sb.st_mode)) {
-			err_set(e, ERR_USER, "%s exists and is not a folder; nothing was changed", copy);
+			err_set(e, ERR_USER, "%s exists and is not a folder; nothing was changed",
+			        copy);
 			free(copy);
 			return -1;
 		}
@@ -649,7 +648,8 @@ static int outdir_open(outdir *o, const char *dir, const char *what, err_info *e
 	buf_printf(&b, "%s.tmp-XXXXXX", o->dir);
 	o->tmp = buf_detach(&b);
 	if (!mkdtemp(o->tmp)) {
-		err_set(e, ERR_USER, "cannot create a folder beside %s: %s", o->dir, strerror(errno));
+		err_set(e, ERR_USER, "cannot create a folder beside %s: %s", o->dir,
+		        strerror(errno));
 		free(o->tmp);
 		o->tmp = NULL;
 		return -1;
@@ -667,8 +667,10 @@ static int outdir_open(outdir *o, const char *dir, const char *what, err_info *e
 		err_set(e, ERR_USER, "cannot open %s: %s", o->tmp, strerror(errno));
 		return -1;
 	}
-	buf_printf(&b, "This folder is a docday %s export; docday replaces it whole on the "
-	           "next export.\n", what);
+	buf_printf(&b,
+	           "This folder is a docday %s export; docday replaces it whole on the "
+	           "next export.\n",
+	           what);
 	if (put_raw(o, EXPORT_MARKER, b.ptr, b.len, e) < 0) {
 		buf_free(&b);
 		return -1;
@@ -750,8 +752,7 @@ done:
 }
 
 /* Creates the file name in the temporary folder with data[0..len). */
-static int write_now(const outdir *o, const char *name, const char *data, size_t len,
-                     err_info *e)
+static int write_now(const outdir *o, const char *name, const char *data, size_t len, err_info *e)
 {
 	int fd;
 	ssize_t w;
@@ -759,7 +760,8 @@ static int write_now(const outdir *o, const char *name, const char *data, size_t
 
 	fd = openat(o->fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0)
-		return err_set(e, ERR_USER, "cannot create %s/%s: %s", o->tmp, name, strerror(errno));
+		return err_set(e, ERR_USER, "cannot create %s/%s: %s", o->tmp, name,
+		               strerror(errno));
 	while (done < len) {
 		w = write(fd, data + done, len - done);
 		if (w < 0 && errno == EINTR)
@@ -776,7 +778,8 @@ static int write_now(const outdir *o, const char *name, const char *data, size_t
 	 * little left to wait for (a hint: errors show there). */
 	sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	if (close(fd) < 0)
-		return err_set(e, ERR_USER, "cannot write %s/%s: %s", o->tmp, name, strerror(errno));
+		return err_set(e, ERR_USER, "cannot write %s/%s: %s", o->tmp, name,
+		               strerror(errno));
 	return 0;
 }
 
@@ -1077,10 +1080,10 @@ static long find_page(site *s, const char *slug)
 
 static void make_nav(site *s);
 
-#define PUSH(v, n, cap)                                                                  \
-	(((n) == (cap) ? ((cap) = (cap) ? (cap) * 2 : 16,                                    \
-	                  (v) = realloc((v), (cap) * sizeof *(v)), (v) ? 0 : (abort(), 0))   \
-	               : 0),                                                                  \
+#define PUSH(v, n, cap)                                                                            \
+	(((n) == (cap) ? ((cap) = (cap) ? (cap)*2 : 16, (v) = realloc((v), (cap) * sizeof *(v)),   \
+	                  (v) ? 0 : (abort(), 0))                                                  \
+	               : 0),                                                                       \
 	 &(v)[(n)++])
 
 static int load_pages(site *s, err_info *e)
@@ -1115,7 +1118,7 @@ static int by_index(const void *a, const void *b)
 /* Every page's backlinks, from one query over the link table. */
 static int load_backlinks(site *s, err_info *e)
 {
-	store_link_list l = {0};
+	store_link_list l = { 0 };
 	size_t n = s->pages.n, k, i, *fill;
 	long *src, *dst;
 
@@ -1248,7 +1251,7 @@ static void missing_span(buf *b, const char *text)
  * blanks and controls, tabs and newlines inside, which browsers drop). */
 static int dangerous_url(const char *url)
 {
-	static const char *const schemes[] = {"javascript:", "vbscript:", "data:", "file:"};
+	static const char *const schemes[] = { "javascript:", "vbscript:", "data:", "file:" };
 	char head[16];
 	size_t n = 0, i;
 	unsigned char c;
@@ -1359,12 +1362,11 @@ static void plain_add(site *s, const char *t)
 
 static void plain_space(site *s)
 {
-	if (s->plain.len && s->plain.ptr[s->plain.len - 1] != ' ' &&
-	    s->plain.len < SEARCH_TEXT_MAX)
+	if (s->plain.len && s->plain.ptr[s->plain.len - 1] != ' ' && s->plain.len < SEARCH_TEXT_MAX)
 		buf_putc(&s->plain, ' ');
 }
 
-#define IS_BLOCK(t) (((t) & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK)
+#define IS_BLOCK(t) (((t)&CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK)
 
 /* One walk over the tree: headings, links and images, and the plain text
  * a reader sees (for search). */
@@ -1413,9 +1415,7 @@ static void collect(site *s, cmark_node *root)
 				plain_space(s);
 			break;
 		case CMARK_NODE_SOFTBREAK:
-		case CMARK_NODE_LINEBREAK:
-			plain_space(s);
-			break;
+		case CMARK_NODE_LINEBREAK: plain_space(s); break;
 		default:
 			if (IS_BLOCK(t) && !cmark_node_first_child(n))
 				plain_space(s);
@@ -1511,8 +1511,7 @@ static void rewrite_link(site *s, cmark_node *n, long from)
 		return;
 	}
 	if (md_classify(url, &t) < 0) {
-		replace_by_span(s, n,
-		                "<span class=\"missing\" title=\"page does not exist yet\">",
+		replace_by_span(s, n, "<span class=\"missing\" title=\"page does not exist yet\">",
 		                "</span>");
 		return;
 	}
@@ -1541,8 +1540,8 @@ static void rewrite_link(site *s, cmark_node *n, long from)
 }
 
 typedef struct rendered {
-	buf html;      /* the body */
-	long title_h;  /* index in s->heads of the title heading, or -1 */
+	buf html;     /* the body */
+	long title_h; /* index in s->heads of the title heading, or -1 */
 } rendered;
 
 /* 0 when text[0..len) has no "[^", so no footnote: the option then only
@@ -1595,10 +1594,11 @@ static int render_body(site *s, const char *body, size_t len, const char *title,
 	}
 	/* Table alignment as style attributes: HTML5 has no align attribute.
 	 * The HTML is the caller's, so malloc'd, not the tree's. */
-	html = cmark_render_html_with_mem(root,
-	                                  CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES |
-	                                      (s->o.unsafe ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT),
-	                                  s->exts, cmark_get_default_mem_allocator());
+	html = cmark_render_html_with_mem(
+	        root,
+	        CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES |
+	                (s->o.unsafe ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT),
+	        s->exts, cmark_get_default_mem_allocator());
 	i = strlen(html);
 	buf_grow(&r->html, i);
 	buf_put(&r->html, html, i);
@@ -1627,7 +1627,8 @@ static void put_toc(const site *s, buf *b, long title_h)
 	}
 	if (n < 3)
 		return;
-	buf_puts(b, "<nav class=\"toc\" aria-labelledby=\"_toc\">\n<h2 id=\"_toc\">Contents</h2>\n");
+	buf_puts(b,
+	         "<nav class=\"toc\" aria-labelledby=\"_toc\">\n<h2 id=\"_toc\">Contents</h2>\n");
 	for (i = 0; i < s->nheads; i++) {
 		const heading *h = &s->heads[i];
 
@@ -1703,18 +1704,19 @@ static void put_backlinks(const site *s, buf *b, size_t i)
 
 /* ASCII letters and digits: the bytes that make words without u8_slug. */
 static const unsigned char ascii_word[256] = {
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
-    ['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
-    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
-    ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
-    ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
-    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1};
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+	['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
+	['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
+	['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+	['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1
+};
 
-#define SEARCH_HEAD                                                                      \
-	"/* docday search index: one entry per page (s slug, f file, t title,\n"                \
-	" * x excerpt, w distinct words).  A script, not JSON, so that it loads\n"              \
+#define SEARCH_HEAD                                                                                \
+	"/* docday search index: one entry per page (s slug, f file, t title,\n"                   \
+	" * x excerpt, w distinct words).  A script, not JSON, so that it loads\n"                 \
 	" * from file:// too. */\nwindow.DOCDAY_INDEX = [\n"
 
 /* The search entry of page i from the plain text in s->plain. */
@@ -1941,15 +1943,16 @@ static int export_revisions(site *s, size_t i, const store_rev_list *hist, err_i
 static int export_page(site *s, size_t i, err_info *e)
 {
 	const store_page *p = page_at(s, i);
-	store_rev head = {0};
-	store_rev_list hist = {0};
-	rendered r = {BUF_INIT, -1};
+	store_rev head = { 0 };
+	store_rev_list hist = { 0 };
+	rendered r = { BUF_INIT, -1 };
 	buf b = BUF_INIT, name = BUF_INIT;
 	int rc = -1;
 
 	if (store_rev_get(s->st, p->id, 0, &head, e) != 1) {
 		if (e && !e->code)
-			err_set(e, ERR_DB, "page %s has no head revision (run 'docday check')", p->slug);
+			err_set(e, ERR_DB, "page %s has no head revision (run 'docday check')",
+			        p->slug);
 		goto out;
 	}
 	if (render_body(s, head.body, head.body_len, p->title, (long)i, &r, e) < 0)
@@ -2005,10 +2008,11 @@ static int write_history(site *s, size_t i, const store_rev_list *h, err_info *e
 	page_link(s, &b, i);
 	buf_printf(&b, "</h1>\n<p class=\"byline\">%zu revision%s, newest first.</p>\n", h->n,
 	           h->n == 1 ? "" : "s");
-	buf_puts(&b, "<div class=\"scroll\"><table class=\"history\">\n<thead><tr><th scope=\"col\">"
-	             "Revision</th><th scope=\"col\">Date</th><th scope=\"col\">Author</th>"
-	             "<th scope=\"col\">Summary</th><th scope=\"col\" class=\"num\">Size</th>"
-	             "</tr></thead>\n<tbody>\n");
+	buf_puts(&b,
+	         "<div class=\"scroll\"><table class=\"history\">\n<thead><tr><th scope=\"col\">"
+	         "Revision</th><th scope=\"col\">Date</th><th scope=\"col\">Author</th>"
+	         "<th scope=\"col\">Summary</th><th scope=\"col\" class=\"num\">Size</th>"
+	         "</tr></thead>\n<tbody>\n");
 	for (k = 0; k < h->n; k++) {
 		const store_rev *r = &h->v[k];
 
@@ -2074,7 +2078,7 @@ static void rev_banner(const site *s, buf *b, size_t i, const store_rev *r, cons
 
 static int write_revision(site *s, size_t i, const store_rev *r, err_info *e)
 {
-	rendered out = {BUF_INIT, -1};
+	rendered out = { BUF_INIT, -1 };
 	buf b = BUF_INIT, t = BUF_INIT, name = BUF_INIT;
 	const char *title = r->title && *r->title ? r->title : page_at(s, i)->title;
 	int rc = -1;
@@ -2123,7 +2127,9 @@ static int diff_html(buf *b, const char *old, size_t oldlen, const char *new, si
 			const diff_line *ln = &d->lines[l];
 
 			buf_printf(b, "<span class=\"%s\">%c",
-			           ln->origin == '+' ? "d-add" : ln->origin == '-' ? "d-del" : "d-ctx",
+			           ln->origin == '+'   ? "d-add"
+			           : ln->origin == '-' ? "d-del"
+			                               : "d-ctx",
 			           ln->origin);
 			esc_n(b, ln->text, ln->len);
 			buf_puts(b, "\n</span>");
@@ -2134,8 +2140,7 @@ static int diff_html(buf *b, const char *old, size_t oldlen, const char *new, si
 	return 0;
 }
 
-static int write_diff(site *s, size_t i, const store_rev *parent, const store_rev *r,
-                      err_info *e)
+static int write_diff(site *s, size_t i, const store_rev *parent, const store_rev *r, err_info *e)
 {
 	buf b = BUF_INIT, t = BUF_INIT, name = BUF_INIT;
 	int rc = -1;
@@ -2175,7 +2180,7 @@ out:
 static int export_revisions(site *s, size_t i, const store_rev_list *hist, err_info *e)
 {
 	const store_page *p = page_at(s, i);
-	store_rev prev = {0}, cur = {0}, par = {0};
+	store_rev prev = { 0 }, cur = { 0 }, par = { 0 };
 	size_t k;
 	int rc = -1;
 
@@ -2200,7 +2205,8 @@ static int export_revisions(site *s, size_t i, const store_rev_list *hist, err_i
 				for (j = 0; j < hist->n && hist->v[j].id != cur.parent; j++)
 					;
 				store_rev_clear(&par);
-				if (j < hist->n && store_rev_get(s->st, p->id, hist->v[j].num, &par, e) == 1)
+				if (j < hist->n &&
+				    store_rev_get(s->st, p->id, hist->v[j].num, &par, e) == 1)
 					parent = &par;
 			}
 		}
@@ -2234,7 +2240,8 @@ static void group_of(const char *title, char out[8])
 		out[0] = (char)c;
 		out[1] = '\0';
 	} else if (c >= '0' && c <= '9') {
-		strcpy(out, "0\xe2\x80\x93" "9");
+		strcpy(out, "0\xe2\x80\x93"
+		            "9");
 	} else if (c < 0x80) {
 		strcpy(out, "#");
 	} else {
@@ -2278,7 +2285,8 @@ static int write_index(site *s, err_info *e)
 	if (groups)
 		buf_puts(&list, "</ul>\n");
 	page_open(s, &b, "All pages", "index");
-	buf_printf(&b, "<h1>All pages</h1>\n<p class=\"byline\">%zu page%s, A to Z, with who "
+	buf_printf(&b,
+	           "<h1>All pages</h1>\n<p class=\"byline\">%zu page%s, A to Z, with who "
 	           "changed each last and when.</p>\n",
 	           s->pages.n, s->pages.n == 1 ? "" : "s");
 	if (groups > 1) {
@@ -2331,7 +2339,7 @@ static void recent_item(const site *s, buf *b, const store_rev *r, size_t p)
 /* The latest revisions under a heading per day. */
 static int write_recent(site *s, err_info *e)
 {
-	store_rev_list l = {0};
+	store_rev_list l = { 0 };
 	buf b = BUF_INIT;
 	char day[16], last[16] = "", zone[32] = "";
 	time_t t = time(NULL);
@@ -2345,8 +2353,10 @@ static int write_recent(site *s, err_info *e)
 	if (localtime_r(&t, &tm))
 		strftime(zone, sizeof zone, "%Z", &tm);
 	page_open(s, &b, "Recent changes", "recent");
-	buf_printf(&b, "<h1>Recent changes</h1>\n<p class=\"byline\">The %zu latest revision%s, "
-	           "newest first; times in ", l.n, l.n == 1 ? "" : "s");
+	buf_printf(&b,
+	           "<h1>Recent changes</h1>\n<p class=\"byline\">The %zu latest revision%s, "
+	           "newest first; times in ",
+	           l.n, l.n == 1 ? "" : "s");
 	esc(&b, zone);
 	buf_puts(&b, ".</p>\n");
 	for (k = 0; k < l.n; k++) {
@@ -2393,7 +2403,8 @@ static int write_wanted(site *s, err_info *e)
 		if (!k || strcmp(s->want[k].slug, s->want[k - 1].slug) != 0)
 			pages++;
 	page_open(s, &b, "Wanted pages", "wanted");
-	buf_printf(&b, "<h1>Wanted pages</h1>\n<p class=\"byline\">%zu page%s that other pages "
+	buf_printf(&b,
+	           "<h1>Wanted pages</h1>\n<p class=\"byline\">%zu page%s that other pages "
 	           "link to but nobody has written yet.</p>\n",
 	           pages, pages == 1 ? "" : "s");
 	if (s->nwant)
@@ -2419,63 +2430,63 @@ static int write_wanted(site *s, err_info *e)
 }
 
 static const char search_js[] =
-    "/* docday: search over search-index.js, in the page, offline. */\n"
-    "(function () {\n"
-    "  \"use strict\";\n"
-    "  var pages = window.DOCDAY_INDEX || [];\n"
-    "  var form = document.getElementById(\"search-form\");\n"
-    "  var box = document.getElementById(\"q\");\n"
-    "  var list = document.getElementById(\"results\");\n"
-    "  var status = document.getElementById(\"search-status\");\n"
-    "  if (!box || !list || !status) return;\n"
-    "  function words(s) {\n"
-    "    return s.toLowerCase().split(/[^\\p{L}\\p{N}]+/u).filter(Boolean);\n"
-    "  }\n"
-    "  function search(q) {\n"
-    "    var terms = words(q), hits = [];\n"
-    "    if (!terms.length) return hits;\n"
-    "    pages.forEach(function (p) {\n"
-    "      var title = \" \" + words(p.t).join(\" \"), body = \" \" + p.w, score = 0;\n"
-    "      for (var i = 0; i < terms.length; i++) {\n"
-    "        var t = \" \" + terms[i];\n"
-    "        if (title.indexOf(t) >= 0) score += 10;\n"
-    "        else if (body.indexOf(t) >= 0) score += 1;\n"
-    "        else return;\n"
-    "      }\n"
-    "      hits.push({ page: p, score: score });\n"
-    "    });\n"
-    "    hits.sort(function (a, b) {\n"
-    "      return b.score - a.score || a.page.t.localeCompare(b.page.t);\n"
-    "    });\n"
-    "    return hits;\n"
-    "  }\n"
-    "  function show(q) {\n"
-    "    var hits = search(q);\n"
-    "    list.textContent = \"\";\n"
-    "    hits.slice(0, 100).forEach(function (h) {\n"
-    "      var li = document.createElement(\"li\"), a = document.createElement(\"a\");\n"
-    "      var p = document.createElement(\"p\");\n"
-    "      a.href = h.page.f;\n"
-    "      a.textContent = h.page.t;\n"
-    "      p.textContent = h.page.x;\n"
-    "      li.appendChild(a);\n"
-    "      li.appendChild(p);\n"
-    "      list.appendChild(li);\n"
-    "    });\n"
-    "    status.textContent = !words(q).length ? \"Type a word to search all \" +\n"
-    "      pages.length + \" pages.\" : hits.length === 0 ? \"No page matches.\" :\n"
-    "      hits.length === 1 ? \"1 page matches.\" : hits.length + \" pages match\" +\n"
-    "      (hits.length > 100 ? \"; the first 100 are shown.\" : \".\");\n"
-    "  }\n"
-    "  var q = new URLSearchParams(window.location.search).get(\"q\") || \"\";\n"
-    "  box.value = q;\n"
-    "  box.addEventListener(\"input\", function () { show(box.value); });\n"
-    "  if (form) form.addEventListener(\"submit\", function (ev) {\n"
-    "    ev.preventDefault();\n"
-    "    show(box.value);\n"
-    "  });\n"
-    "  show(q);\n"
-    "})();\n";
+        "/* docday: search over search-index.js, in the page, offline. */\n"
+        "(function () {\n"
+        "  \"use strict\";\n"
+        "  var pages = window.DOCDAY_INDEX || [];\n"
+        "  var form = document.getElementById(\"search-form\");\n"
+        "  var box = document.getElementById(\"q\");\n"
+        "  var list = document.getElementById(\"results\");\n"
+        "  var status = document.getElementById(\"search-status\");\n"
+        "  if (!box || !list || !status) return;\n"
+        "  function words(s) {\n"
+        "    return s.toLowerCase().split(/[^\\p{L}\\p{N}]+/u).filter(Boolean);\n"
+        "  }\n"
+        "  function search(q) {\n"
+        "    var terms = words(q), hits = [];\n"
+        "    if (!terms.length) return hits;\n"
+        "    pages.forEach(function (p) {\n"
+        "      var title = \" \" + words(p.t).join(\" \"), body = \" \" + p.w, score = 0;\n"
+        "      for (var i = 0; i < terms.length; i++) {\n"
+        "        var t = \" \" + terms[i];\n"
+        "        if (title.indexOf(t) >= 0) score += 10;\n"
+        "        else if (body.indexOf(t) >= 0) score += 1;\n"
+        "        else return;\n"
+        "      }\n"
+        "      hits.push({ page: p, score: score });\n"
+        "    });\n"
+        "    hits.sort(function (a, b) {\n"
+        "      return b.score - a.score || a.page.t.localeCompare(b.page.t);\n"
+        "    });\n"
+        "    return hits;\n"
+        "  }\n"
+        "  function show(q) {\n"
+        "    var hits = search(q);\n"
+        "    list.textContent = \"\";\n"
+        "    hits.slice(0, 100).forEach(function (h) {\n"
+        "      var li = document.createElement(\"li\"), a = document.createElement(\"a\");\n"
+        "      var p = document.createElement(\"p\");\n"
+        "      a.href = h.page.f;\n"
+        "      a.textContent = h.page.t;\n"
+        "      p.textContent = h.page.x;\n"
+        "      li.appendChild(a);\n"
+        "      li.appendChild(p);\n"
+        "      list.appendChild(li);\n"
+        "    });\n"
+        "    status.textContent = !words(q).length ? \"Type a word to search all \" +\n"
+        "      pages.length + \" pages.\" : hits.length === 0 ? \"No page matches.\" :\n"
+        "      hits.length === 1 ? \"1 page matches.\" : hits.length + \" pages match\" +\n"
+        "      (hits.length > 100 ? \"; the first 100 are shown.\" : \".\");\n"
+        "  }\n"
+        "  var q = new URLSearchParams(window.location.search).get(\"q\") || \"\";\n"
+        "  box.value = q;\n"
+        "  box.addEventListener(\"input\", function () { show(box.value); });\n"
+        "  if (form) form.addEventListener(\"submit\", function (ev) {\n"
+        "    ev.preventDefault();\n"
+        "    show(box.value);\n"
+        "  });\n"
+        "  show(q);\n"
+        "})();\n";
 
 static int write_search(site *s, err_info *e)
 {
@@ -2509,189 +2520,191 @@ static int write_search(site *s, err_info *e)
 }
 
 static const char style_css[] =
-    "/* docday: the exported site's style sheet. */\n"
-    ":root {\n"
-    "  color-scheme: light dark;\n"
-    "  --bg: #fbfbfa; --fg: #1f2328; --muted: #5d6670; --line: #dcdfe3;\n"
-    "  --accent: #0a58ca; --visited: #6b40b8; --soft: #f2f3f5; --code: #f3f3f1;\n"
-    "  --missing: #b42318; --blocked: #8a6d00;\n"
-    "  --add: #e3f7e8; --add-fg: #0f5b28; --del: #fde8e7; --del-fg: #8c1d18;\n"
-    "  --mono: ui-monospace, \"SF Mono\", SFMono-Regular, Menlo, Consolas,\n"
-    "    \"DejaVu Sans Mono\", \"Liberation Mono\", monospace;\n"
-    "}\n"
-    "@media (prefers-color-scheme: dark) {\n"
-    "  :root {\n"
-    "    --bg: #15171b; --fg: #e4e6e9; --muted: #9aa3ad; --line: #2f343b;\n"
-    "    --accent: #7fb0ff; --visited: #c3a6ff; --soft: #1c1f24; --code: #1f2329;\n"
-    "    --missing: #ff8f85; --blocked: #e0c060;\n"
-    "    --add: #12301d; --add-fg: #8ee0a8; --del: #3b1719; --del-fg: #ffb1aa;\n"
-    "  }\n"
-    "}\n"
-    "*, *::before, *::after { box-sizing: border-box; }\n"
-    "html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }\n"
-    "body {\n"
-    "  margin: 0; background: var(--bg); color: var(--fg);\n"
-    "  font: 17px/1.65 system-ui, -apple-system, \"Segoe UI\", Roboto, \"Noto Sans\",\n"
-    "    \"Helvetica Neue\", Arial, sans-serif;\n"
-    "  overflow-wrap: break-word;\n"
-    "}\n"
-    "header.site { background: var(--soft); border-bottom: 1px solid var(--line); }\n"
-    "header.site nav {\n"
-    "  max-width: 46rem; margin: 0 auto; padding: .55rem 2rem;\n"
-    "  display: flex; flex-wrap: wrap; align-items: center; gap: .3rem 1.1rem;\n"
-    "  font-size: .94rem;\n"
-    "}\n"
-    "header.site a { color: var(--fg); text-decoration: none; }\n"
-    "header.site a:hover, header.site a:focus { color: var(--accent); }\n"
-    "header.site .brand { font-weight: 700; font-size: 1.05rem; }\n"
-    "form.search { margin-left: auto; flex: 0 1 13rem; }\n"
-    "input[type=search] {\n"
-    "  width: 100%; font: inherit; color: inherit; background: var(--bg);\n"
-    "  border: 1px solid var(--line); border-radius: 6px; padding: .3rem .6rem;\n"
-    "}\n"
-    "input[type=search]:focus { outline: 2px solid var(--accent); outline-offset: -1px; }\n"
-    "main { max-width: 46rem; margin: 0 auto; padding: .5rem 2rem 2rem; }\n"
-    "footer.site {\n"
-    "  max-width: 46rem; margin: 0 auto; padding: 1rem 2rem 2.5rem;\n"
-    "  color: var(--muted); font-size: .85rem;\n"
-    "}\n"
-    "footer.site p { border-top: 1px solid var(--line); padding-top: 1rem; margin: 0; }\n"
-    "h1, h2, h3, h4, h5, h6 {\n"
-    "  position: relative; line-height: 1.25; font-weight: 650;\n"
-    "  margin: 2rem 0 .7rem; scroll-margin-top: 1rem;\n"
-    "}\n"
-    "h1 { font-size: 2.1rem; letter-spacing: -.015em; margin: 1.6rem 0 .4rem; }\n"
-    "h2 { font-size: 1.45rem; padding-bottom: .3rem; border-bottom: 1px solid var(--line); }\n"
-    "h3 { font-size: 1.2rem; }\n"
-    "h4 { font-size: 1.05rem; }\n"
-    "h5, h6 { font-size: 1rem; color: var(--muted); }\n"
-    "p, ul, ol, dl, blockquote, pre, table, .scroll { margin: 0 0 1.1rem; }\n"
-    "ul, ol { padding-left: 1.6rem; }\n"
-    "li + li, li > ul, li > ol { margin-top: .2rem; }\n"
-    "li > p { margin-bottom: .4rem; }\n"
-    "a { color: var(--accent); text-decoration-thickness: 1px; text-underline-offset: .18em; }\n"
-    "a:visited { color: var(--visited); }\n"
-    "a:hover { text-decoration-thickness: 2px; }\n"
-    ".anchor {\n"
-    "  position: absolute; left: -1.15em; width: 1em; text-align: center;\n"
-    "  color: var(--muted); text-decoration: none; font-weight: 400; opacity: 0;\n"
-    "}\n"
-    "h2:hover .anchor, h3:hover .anchor, h4:hover .anchor, h5:hover .anchor,\n"
-    "h6:hover .anchor, h1:hover .anchor, .anchor:focus { opacity: 1; }\n"
-    ".anchor:visited { color: var(--muted); }\n"
-    ".missing {\n"
-    "  color: var(--missing); text-decoration: underline dotted; text-underline-offset: .18em;\n"
-    "  cursor: help;\n"
-    "}\n"
-    ".blocked { color: var(--blocked); text-decoration: line-through; }\n"
-    ".byline, .meta { color: var(--muted); }\n"
-    ".byline { font-size: .9rem; margin-bottom: 1.6rem; }\n"
-    ".byline a { color: inherit; }\n"
-    ".meta { font-size: .88rem; }\n"
-    "code, kbd, samp, pre { font-family: var(--mono); font-size: .875em; }\n"
-    ":not(pre) > code {\n"
-    "  background: var(--code); border: 1px solid var(--line); border-radius: 4px;\n"
-    "  padding: .05em .3em;\n"
-    "}\n"
-    "pre {\n"
-    "  background: var(--code); border: 1px solid var(--line); border-radius: 6px;\n"
-    "  padding: .75rem 1rem; overflow-x: auto; line-height: 1.45; tab-size: 4;\n"
-    "}\n"
-    "table {\n"
-    "  display: block; max-width: 100%; overflow-x: auto; border-collapse: collapse;\n"
-    "  font-size: .95rem;\n"
-    "}\n"
-    ".scroll { max-width: 100%; overflow-x: auto; }\n"
-    ".scroll > table { display: table; width: 100%; margin: 0; }\n"
-    "th, td { border: 1px solid var(--line); padding: .4rem .75rem; text-align: left;\n"
-    "  vertical-align: top; }\n"
-    "th { background: var(--soft); font-weight: 600; }\n"
-    "td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }\n"
-    "blockquote {\n"
-    "  margin-left: 0; padding: .1rem 1rem; border-left: 4px solid var(--line);\n"
-    "  color: var(--muted);\n"
-    "}\n"
-    "blockquote > :last-child { margin-bottom: 0; }\n"
-    "img { max-width: 100%; height: auto; }\n"
-    "hr { border: 0; border-top: 1px solid var(--line); margin: 2rem 0; }\n"
-    "li > input[type=checkbox] { margin: 0 .45em 0 -1.3em; vertical-align: middle; }\n"
-    "ul:has(> li > input[type=checkbox]) { list-style: none; }\n"
-    ".toc {\n"
-    "  background: var(--soft); border: 1px solid var(--line); border-radius: 8px;\n"
-    "  padding: .7rem 1.1rem .8rem; margin: 0 0 1.8rem; font-size: .93rem;\n"
-    "}\n"
-    ".toc h2 {\n"
-    "  font-size: .75rem; text-transform: uppercase; letter-spacing: .08em;\n"
-    "  color: var(--muted); border: 0; margin: 0 0 .35rem; padding: 0;\n"
-    "}\n"
-    ".toc ul { list-style: none; margin: 0; padding-left: 1.1rem; }\n"
-    ".toc > ul { padding-left: 0; }\n"
-    ".toc li { margin: .1rem 0; }\n"
-    ".toc a { text-decoration: none; color: var(--fg); }\n"
-    ".toc a:hover { color: var(--accent); text-decoration: underline; }\n"
-    ".backlinks {\n"
-    "  margin-top: 2.5rem; padding: .8rem 1.1rem; border: 1px solid var(--line);\n"
-    "  border-radius: 8px; font-size: .93rem;\n"
-    "}\n"
-    ".backlinks h2 {\n"
-    "  font-size: .75rem; text-transform: uppercase; letter-spacing: .08em;\n"
-    "  color: var(--muted); border: 0; margin: 0 0 .35rem; padding: 0;\n"
-    "}\n"
-    ".backlinks ul { margin: 0; padding-left: 1.2rem; }\n"
-    ".letters { display: flex; flex-wrap: wrap; gap: .25rem; margin: 0 0 1rem; }\n"
-    ".letters a {\n"
-    "  min-width: 2rem; text-align: center; padding: .1rem .4rem; text-decoration: none;\n"
-    "  border: 1px solid var(--line); border-radius: 6px; background: var(--soft);\n"
-    "}\n"
-    "ul.pages, ul.changes, ul.wanted, ol.results { list-style: none; padding: 0; }\n"
-    "ul.pages li, ul.changes li, ul.wanted li {\n"
-    "  padding: .3rem 0; border-bottom: 1px solid var(--line); margin: 0;\n"
-    "}\n"
-    "ul.pages .meta, ul.changes .meta { margin-left: .4rem; }\n"
-    ".summary { display: block; color: var(--fg); font-size: .92rem; }\n"
-    ".summary::before { content: \"\\201C\"; }\n"
-    ".summary::after { content: \"\\201D\"; }\n"
-    "ol.results li { margin: 0 0 1rem; }\n"
-    "ol.results a { font-weight: 600; }\n"
-    "ol.results p { margin: .15rem 0 0; color: var(--muted); font-size: .93rem; }\n"
-    "form.search-page { display: flex; gap: .5rem; margin: 0 0 1rem; }\n"
-    "form.search-page button {\n"
-    "  font: inherit; padding: .3rem 1rem; border-radius: 6px; cursor: pointer;\n"
-    "  border: 1px solid var(--line); background: var(--soft); color: inherit;\n"
-    "}\n"
-    ".banner {\n"
-    "  background: var(--soft); border: 1px solid var(--line); border-left: 4px solid\n"
-    "  var(--accent); border-radius: 6px; padding: .6rem 1rem; font-size: .93rem;\n"
-    "  margin-top: 1.2rem;\n"
-    "}\n"
-    "pre.diff { padding: .5rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }\n"
-    "pre.diff span { display: block; padding: 0 1rem 0 2rem; text-indent: -1rem; }\n"
-    ".d-add { background: var(--add); color: var(--add-fg); }\n"
-    ".d-del { background: var(--del); color: var(--del-fg); }\n"
-    ".d-hunk { color: var(--muted); background: var(--soft); }\n"
-    ".d-note { color: var(--muted); font-style: italic; }\n"
-    "section.footnotes { font-size: .9rem; border-top: 1px solid var(--line);\n"
-    "  margin-top: 2rem; padding-top: .5rem; }\n"
-    "@media (max-width: 40rem) {\n"
-    "  body { font-size: 16px; }\n"
-    "  main, footer.site, header.site nav { padding-left: 1rem; padding-right: 1rem; }\n"
-    "  h1 { font-size: 1.7rem; }\n"
-    "  h2 { font-size: 1.3rem; }\n"
-    "  form.search { flex: 1 1 100%; margin-left: 0; }\n"
-    "  .anchor { display: none; }\n"
-    "}\n"
-    "@media print {\n"
-    "  :root { --fg: #000; --muted: #444; --line: #bbb; --soft: #fff; --code: #f6f6f6; }\n"
-    "  body { background: #fff; color: #000; font-size: 11pt; }\n"
-    "  header.site, form, .anchor, .toc, footer.site { display: none; }\n"
-    "  main { max-width: none; padding: 0; }\n"
-    "  a { color: inherit; }\n"
-    "  a[href^=\"http\"]::after { content: \" (\" attr(href) \")\"; font-size: .85em; }\n"
-    "  pre { overflow: visible; white-space: pre-wrap; }\n"
-    "  table { display: table; overflow: visible; }\n"
-    "  pre, blockquote, tr, img { break-inside: avoid; }\n"
-    "  h1, h2, h3, h4 { break-after: avoid; }\n"
-    "}\n";
+        "/* docday: the exported site's style sheet. */\n"
+        ":root {\n"
+        "  color-scheme: light dark;\n"
+        "  --bg: #fbfbfa; --fg: #1f2328; --muted: #5d6670; --line: #dcdfe3;\n"
+        "  --accent: #0a58ca; --visited: #6b40b8; --soft: #f2f3f5; --code: #f3f3f1;\n"
+        "  --missing: #b42318; --blocked: #8a6d00;\n"
+        "  --add: #e3f7e8; --add-fg: #0f5b28; --del: #fde8e7; --del-fg: #8c1d18;\n"
+        "  --mono: ui-monospace, \"SF Mono\", SFMono-Regular, Menlo, Consolas,\n"
+        "    \"DejaVu Sans Mono\", \"Liberation Mono\", monospace;\n"
+        "}\n"
+        "@media (prefers-color-scheme: dark) {\n"
+        "  :root {\n"
+        "    --bg: #15171b; --fg: #e4e6e9; --muted: #9aa3ad; --line: #2f343b;\n"
+        "    --accent: #7fb0ff; --visited: #c3a6ff; --soft: #1c1f24; --code: #1f2329;\n"
+        "    --missing: #ff8f85; --blocked: #e0c060;\n"
+        "    --add: #12301d; --add-fg: #8ee0a8; --del: #3b1719; --del-fg: #ffb1aa;\n"
+        "  }\n"
+        "}\n"
+        "*, *::before, *::after { box-sizing: border-box; }\n"
+        "html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }\n"
+        "body {\n"
+        "  margin: 0; background: var(--bg); color: var(--fg);\n"
+        "  font: 17px/1.65 system-ui, -apple-system, \"Segoe UI\", Roboto, \"Noto Sans\",\n"
+        "    \"Helvetica Neue\", Arial, sans-serif;\n"
+        "  overflow-wrap: break-word;\n"
+        "}\n"
+        "header.site { background: var(--soft); border-bottom: 1px solid var(--line); }\n"
+        "header.site nav {\n"
+        "  max-width: 46rem; margin: 0 auto; padding: .55rem 2rem;\n"
+        "  display: flex; flex-wrap: wrap; align-items: center; gap: .3rem 1.1rem;\n"
+        "  font-size: .94rem;\n"
+        "}\n"
+        "header.site a { color: var(--fg); text-decoration: none; }\n"
+        "header.site a:hover, header.site a:focus { color: var(--accent); }\n"
+        "header.site .brand { font-weight: 700; font-size: 1.05rem; }\n"
+        "form.search { margin-left: auto; flex: 0 1 13rem; }\n"
+        "input[type=search] {\n"
+        "  width: 100%; font: inherit; color: inherit; background: var(--bg);\n"
+        "  border: 1px solid var(--line); border-radius: 6px; padding: .3rem .6rem;\n"
+        "}\n"
+        "input[type=search]:focus { outline: 2px solid var(--accent); outline-offset: -1px; }\n"
+        "main { max-width: 46rem; margin: 0 auto; padding: .5rem 2rem 2rem; }\n"
+        "footer.site {\n"
+        "  max-width: 46rem; margin: 0 auto; padding: 1rem 2rem 2.5rem;\n"
+        "  color: var(--muted); font-size: .85rem;\n"
+        "}\n"
+        "footer.site p { border-top: 1px solid var(--line); padding-top: 1rem; margin: 0; }\n"
+        "h1, h2, h3, h4, h5, h6 {\n"
+        "  position: relative; line-height: 1.25; font-weight: 650;\n"
+        "  margin: 2rem 0 .7rem; scroll-margin-top: 1rem;\n"
+        "}\n"
+        "h1 { font-size: 2.1rem; letter-spacing: -.015em; margin: 1.6rem 0 .4rem; }\n"
+        "h2 { font-size: 1.45rem; padding-bottom: .3rem; border-bottom: 1px solid var(--line); }\n"
+        "h3 { font-size: 1.2rem; }\n"
+        "h4 { font-size: 1.05rem; }\n"
+        "h5, h6 { font-size: 1rem; color: var(--muted); }\n"
+        "p, ul, ol, dl, blockquote, pre, table, .scroll { margin: 0 0 1.1rem; }\n"
+        "ul, ol { padding-left: 1.6rem; }\n"
+        "li + li, li > ul, li > ol { margin-top: .2rem; }\n"
+        "li > p { margin-bottom: .4rem; }\n"
+        "a { color: var(--accent); text-decoration-thickness: 1px; text-underline-offset: .18em; "
+        "}\n"
+        "a:visited { color: var(--visited); }\n"
+        "a:hover { text-decoration-thickness: 2px; }\n"
+        ".anchor {\n"
+        "  position: absolute; left: -1.15em; width: 1em; text-align: center;\n"
+        "  color: var(--muted); text-decoration: none; font-weight: 400; opacity: 0;\n"
+        "}\n"
+        "h2:hover .anchor, h3:hover .anchor, h4:hover .anchor, h5:hover .anchor,\n"
+        "h6:hover .anchor, h1:hover .anchor, .anchor:focus { opacity: 1; }\n"
+        ".anchor:visited { color: var(--muted); }\n"
+        ".missing {\n"
+        "  color: var(--missing); text-decoration: underline dotted; text-underline-offset: "
+        ".18em;\n"
+        "  cursor: help;\n"
+        "}\n"
+        ".blocked { color: var(--blocked); text-decoration: line-through; }\n"
+        ".byline, .meta { color: var(--muted); }\n"
+        ".byline { font-size: .9rem; margin-bottom: 1.6rem; }\n"
+        ".byline a { color: inherit; }\n"
+        ".meta { font-size: .88rem; }\n"
+        "code, kbd, samp, pre { font-family: var(--mono); font-size: .875em; }\n"
+        ":not(pre) > code {\n"
+        "  background: var(--code); border: 1px solid var(--line); border-radius: 4px;\n"
+        "  padding: .05em .3em;\n"
+        "}\n"
+        "pre {\n"
+        "  background: var(--code); border: 1px solid var(--line); border-radius: 6px;\n"
+        "  padding: .75rem 1rem; overflow-x: auto; line-height: 1.45; tab-size: 4;\n"
+        "}\n"
+        "table {\n"
+        "  display: block; max-width: 100%; overflow-x: auto; border-collapse: collapse;\n"
+        "  font-size: .95rem;\n"
+        "}\n"
+        ".scroll { max-width: 100%; overflow-x: auto; }\n"
+        ".scroll > table { display: table; width: 100%; margin: 0; }\n"
+        "th, td { border: 1px solid var(--line); padding: .4rem .75rem; text-align: left;\n"
+        "  vertical-align: top; }\n"
+        "th { background: var(--soft); font-weight: 600; }\n"
+        "td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }\n"
+        "blockquote {\n"
+        "  margin-left: 0; padding: .1rem 1rem; border-left: 4px solid var(--line);\n"
+        "  color: var(--muted);\n"
+        "}\n"
+        "blockquote > :last-child { margin-bottom: 0; }\n"
+        "img { max-width: 100%; height: auto; }\n"
+        "hr { border: 0; border-top: 1px solid var(--line); margin: 2rem 0; }\n"
+        "li > input[type=checkbox] { margin: 0 .45em 0 -1.3em; vertical-align: middle; }\n"
+        "ul:has(> li > input[type=checkbox]) { list-style: none; }\n"
+        ".toc {\n"
+        "  background: var(--soft); border: 1px solid var(--line); border-radius: 8px;\n"
+        "  padding: .7rem 1.1rem .8rem; margin: 0 0 1.8rem; font-size: .93rem;\n"
+        "}\n"
+        ".toc h2 {\n"
+        "  font-size: .75rem; text-transform: uppercase; letter-spacing: .08em;\n"
+        "  color: var(--muted); border: 0; margin: 0 0 .35rem; padding: 0;\n"
+        "}\n"
+        ".toc ul { list-style: none; margin: 0; padding-left: 1.1rem; }\n"
+        ".toc > ul { padding-left: 0; }\n"
+        ".toc li { margin: .1rem 0; }\n"
+        ".toc a { text-decoration: none; color: var(--fg); }\n"
+        ".toc a:hover { color: var(--accent); text-decoration: underline; }\n"
+        ".backlinks {\n"
+        "  margin-top: 2.5rem; padding: .8rem 1.1rem; border: 1px solid var(--line);\n"
+        "  border-radius: 8px; font-size: .93rem;\n"
+        "}\n"
+        ".backlinks h2 {\n"
+        "  font-size: .75rem; text-transform: uppercase; letter-spacing: .08em;\n"
+        "  color: var(--muted); border: 0; margin: 0 0 .35rem; padding: 0;\n"
+        "}\n"
+        ".backlinks ul { margin: 0; padding-left: 1.2rem; }\n"
+        ".letters { display: flex; flex-wrap: wrap; gap: .25rem; margin: 0 0 1rem; }\n"
+        ".letters a {\n"
+        "  min-width: 2rem; text-align: center; padding: .1rem .4rem; text-decoration: none;\n"
+        "  border: 1px solid var(--line); border-radius: 6px; background: var(--soft);\n"
+        "}\n"
+        "ul.pages, ul.changes, ul.wanted, ol.results { list-style: none; padding: 0; }\n"
+        "ul.pages li, ul.changes li, ul.wanted li {\n"
+        "  padding: .3rem 0; border-bottom: 1px solid var(--line); margin: 0;\n"
+        "}\n"
+        "ul.pages .meta, ul.changes .meta { margin-left: .4rem; }\n"
+        ".summary { display: block; color: var(--fg); font-size: .92rem; }\n"
+        ".summary::before { content: \"\\201C\"; }\n"
+        ".summary::after { content: \"\\201D\"; }\n"
+        "ol.results li { margin: 0 0 1rem; }\n"
+        "ol.results a { font-weight: 600; }\n"
+        "ol.results p { margin: .15rem 0 0; color: var(--muted); font-size: .93rem; }\n"
+        "form.search-page { display: flex; gap: .5rem; margin: 0 0 1rem; }\n"
+        "form.search-page button {\n"
+        "  font: inherit; padding: .3rem 1rem; border-radius: 6px; cursor: pointer;\n"
+        "  border: 1px solid var(--line); background: var(--soft); color: inherit;\n"
+        "}\n"
+        ".banner {\n"
+        "  background: var(--soft); border: 1px solid var(--line); border-left: 4px solid\n"
+        "  var(--accent); border-radius: 6px; padding: .6rem 1rem; font-size: .93rem;\n"
+        "  margin-top: 1.2rem;\n"
+        "}\n"
+        "pre.diff { padding: .5rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }\n"
+        "pre.diff span { display: block; padding: 0 1rem 0 2rem; text-indent: -1rem; }\n"
+        ".d-add { background: var(--add); color: var(--add-fg); }\n"
+        ".d-del { background: var(--del); color: var(--del-fg); }\n"
+        ".d-hunk { color: var(--muted); background: var(--soft); }\n"
+        ".d-note { color: var(--muted); font-style: italic; }\n"
+        "section.footnotes { font-size: .9rem; border-top: 1px solid var(--line);\n"
+        "  margin-top: 2rem; padding-top: .5rem; }\n"
+        "@media (max-width: 40rem) {\n"
+        "  body { font-size: 16px; }\n"
+        "  main, footer.site, header.site nav { padding-left: 1rem; padding-right: 1rem; }\n"
+        "  h1 { font-size: 1.7rem; }\n"
+        "  h2 { font-size: 1.3rem; }\n"
+        "  form.search { flex: 1 1 100%; margin-left: 0; }\n"
+        "  .anchor { display: none; }\n"
+        "}\n"
+        "@media print {\n"
+        "  :root { --fg: #000; --muted: #444; --line: #bbb; --soft: #fff; --code: #f6f6f6; }\n"
+        "  body { background: #fff; color: #000; font-size: 11pt; }\n"
+        "  header.site, form, .anchor, .toc, footer.site { display: none; }\n"
+        "  main { max-width: none; padding: 0; }\n"
+        "  a { color: inherit; }\n"
+        "  a[href^=\"http\"]::after { content: \" (\" attr(href) \")\"; font-size: .85em; }\n"
+        "  pre { overflow: visible; white-space: pre-wrap; }\n"
+        "  table { display: table; overflow: visible; }\n"
+        "  pre, blockquote, tr, img { break-inside: avoid; }\n"
+        "  h1, h2, h3, h4 { break-after: avoid; }\n"
+        "}\n";
 
 /* --- HTML export ------------------------------------------------------------- */
 
@@ -2777,11 +2790,11 @@ out:
 /* One page's <article> without a wiki (see export.h): a site whose page
  * list is only the slugs in `pages`, then what export_page writes between
  * <article> and </article>, cleaned as put_html cleans. */
-int export_page_html(const char *md, size_t len, const char *const *pages, int unsafe,
-                     buf *out, err_info *e)
+int export_page_html(const char *md, size_t len, const char *const *pages, int unsafe, buf *out,
+                     err_info *e)
 {
 	site s;
-	rendered r = {BUF_INIT, -1};
+	rendered r = { BUF_INIT, -1 };
 	buf b = BUF_INIT;
 	md_doc *doc;
 	char *title;
@@ -2880,7 +2893,7 @@ static void tsv_field(buf *b, const char *s)
 static int md_page(outdir *out, store *st, const store_page *p, buf *manifest, buf *index,
                    err_info *e)
 {
-	store_rev head = {0};
+	store_rev head = { 0 };
 	md_doc *doc;
 	char *first, *stem;
 	buf text = BUF_INIT, name = BUF_INIT;
@@ -2889,7 +2902,8 @@ static int md_page(outdir *out, store *st, const store_page *p, buf *manifest, b
 
 	if (store_rev_get(st, p->id, 0, &head, e) != 1) {
 		if (e && !e->code)
-			err_set(e, ERR_DB, "page %s has no head revision (run 'docday check')", p->slug);
+			err_set(e, ERR_DB, "page %s has no head revision (run 'docday check')",
+			        p->slug);
 		return -1;
 	}
 	doc = md_parse(head.body ? head.body : "", head.body_len, MD_FOOTNOTES, e);
@@ -2932,7 +2946,7 @@ out:
 int export_md(wiki *w, const char *dir, const export_opts *o, export_stats *st, err_info *e)
 {
 	store *s = wiki_store(w);
-	store_page_list pages = {0};
+	store_page_list pages = { 0 };
 	outdir out;
 	buf manifest = BUF_INIT, index = BUF_INIT;
 	double t0 = now_seconds();
@@ -2949,7 +2963,7 @@ int export_md(wiki *w, const char *dir, const export_opts *o, export_stats *st, 
 	if (store_page_list_all(s, STORE_BY_SLUG, &pages, e) < 0)
 		goto out;
 	buf_puts(&manifest, MANIFEST_HEAD ": file, slug, title, heading (1: docday added the "
-	                    "title as the first line)\n");
+	                                  "title as the first line)\n");
 	buf_puts(&index, "# Index\n\n");
 	for (i = 0; i < pages.n; i++) {
 		if (md_page(&out, s, &pages.v[i], &manifest, &index, e) < 0)
@@ -3015,7 +3029,10 @@ static char *tsv_unescape(const char *s, size_t n)
 	for (i = 0; i < n; i++) {
 		if (s[i] == '\\' && i + 1 < n) {
 			i++;
-			buf_putc(&b, s[i] == 't' ? '\t' : s[i] == 'n' ? '\n' : s[i] == 'r' ? '\r' : s[i]);
+			buf_putc(&b, s[i] == 't'   ? '\t'
+			             : s[i] == 'n' ? '\n'
+			             : s[i] == 'r' ? '\r'
+			                           : s[i]);
 		} else {
 			buf_putc(&b, s[i]);
 		}
@@ -3096,8 +3113,9 @@ int export_manifest_load(const char *dir, export_manifest **out, err_info *e)
 		if (nl == p || *p == '#')
 			continue;
 		if (manifest_line(m, p, (size_t)(nl - p)) < 0) {
-			err_set(e, ERR_USER, "%s:%zu: not a manifest line (file, slug, title, 0 or 1)",
-			        path.ptr, lineno);
+			err_set(e, ERR_USER,
+			        "%s:%zu: not a manifest line (file, slug, title, 0 or 1)", path.ptr,
+			        lineno);
 			goto fail;
 		}
 	}
@@ -3122,7 +3140,7 @@ int export_md_own_file(const char *file_name)
 
 static const mf_entry *manifest_find(const export_manifest *m, const char *file)
 {
-	mf_entry key = {0};
+	mf_entry key = { 0 };
 
 	if (!m || !m->n)
 		return NULL;
@@ -3135,7 +3153,7 @@ int export_md_import(wiki *w, const export_manifest *m, const char *path, const 
 {
 	const char *base = strrchr(path, '/');
 	const mf_entry *ent;
-	wiki_save_req req = {0};
+	wiki_save_req req = { 0 };
 	buf prefix = BUF_INIT, summary = BUF_INIT;
 	int rc;
 

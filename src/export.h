@@ -65,8 +65,7 @@ typedef struct export_stats {
 
 /* Writes the HTML site of every page (not deleted) into dir.  opts and st
  * may be NULL.  Returns 0, or -1 with e set. */
-int export_html(wiki *w, const char *dir, const export_opts *opts, export_stats *st,
-                err_info *e);
+int export_html(wiki *w, const char *dir, const export_opts *opts, export_stats *st, err_info *e);
 
 /* For tests and fuzzing (tests/fuzz/fuzz_export.c): appends to out the
  * <article> of one page as export_html writes it into SLUG.html -- the
@@ -76,13 +75,12 @@ int export_html(wiki *w, const char *dir, const export_opts *opts, export_stats 
  * cleaning as every file of the site.  Without a wiki: pages is a
  * NULL-terminated list of the slugs that exist (NULL: none).  Returns 0,
  * or -1 with e set when the text is too long to parse. */
-int export_page_html(const char *md, size_t len, const char *const *pages, int unsafe,
-                     buf *out, err_info *e);
+int export_page_html(const char *md, size_t len, const char *const *pages, int unsafe, buf *out,
+                     err_info *e);
 
 /* Writes the Markdown folder into dir (opts->unsafe and with_revisions are
  * ignored).  Returns 0, or -1 with e set. */
-int export_md(wiki *w, const char *dir, const export_opts *opts, export_stats *st,
-              err_info *e);
+int export_md(wiki *w, const char *dir, const export_opts *opts, export_stats *st, err_info *e);
 
 /* --- importing a Markdown folder back -------------------------------------
  *

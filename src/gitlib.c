@@ -29,14 +29,15 @@ int gitlib_open(err_info *e)
 		               "built with",
 		               GIT2_SONAME, why ? why : "not found");
 	}
-#define GITLIB_SYM(f)                                                                    \
-	if (!missing && !(*(void **)&gitlib.f = dlsym(h, #f)))                           \
+#define GITLIB_SYM(f)                                                                              \
+	if (!missing && !(*(void **)&gitlib.f = dlsym(h, #f)))                                     \
 		missing = #f;
 	GITLIB_FUNCS(GITLIB_SYM)
 #undef GITLIB_SYM
 	if (missing) {
 		dlclose(h);
-		return err_set(e, ERR_USER, "%s has no function %s: not the libgit2 docday was built with",
+		return err_set(e, ERR_USER,
+		               "%s has no function %s: not the libgit2 docday was built with",
 		               GIT2_SONAME, missing);
 	}
 	handle = h;

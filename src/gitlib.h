@@ -22,20 +22,20 @@
  * the library is missing or lacks a function). */
 int gitlib_open(err_info *e);
 
-#define GITLIB_FUNCS(X)                                                                  \
-	X(git_libgit2_init)                                                              \
-	X(git_libgit2_shutdown)                                                          \
-	X(git_error_last)                                                                \
-	X(git_diff_options_init)                                                         \
-	X(git_patch_from_buffers)                                                        \
-	X(git_patch_free)                                                                \
-	X(git_patch_num_hunks)                                                           \
-	X(git_patch_get_hunk)                                                            \
-	X(git_patch_get_line_in_hunk)                                                    \
-	X(git_patch_line_stats)                                                          \
-	X(git_merge_file)                                                                \
-	X(git_merge_file_input_init)                                                     \
-	X(git_merge_file_options_init)                                                   \
+#define GITLIB_FUNCS(X)                                                                            \
+	X(git_libgit2_init)                                                                        \
+	X(git_libgit2_shutdown)                                                                    \
+	X(git_error_last)                                                                          \
+	X(git_diff_options_init)                                                                   \
+	X(git_patch_from_buffers)                                                                  \
+	X(git_patch_free)                                                                          \
+	X(git_patch_num_hunks)                                                                     \
+	X(git_patch_get_hunk)                                                                      \
+	X(git_patch_get_line_in_hunk)                                                              \
+	X(git_patch_line_stats)                                                                    \
+	X(git_merge_file)                                                                          \
+	X(git_merge_file_input_init)                                                               \
+	X(git_merge_file_options_init)                                                             \
 	X(git_merge_file_result_free)
 
 struct gitlib_fns {
@@ -47,20 +47,20 @@ struct gitlib_fns {
 extern struct gitlib_fns gitlib;
 
 #ifndef GITLIB_LOADER
-#define git_libgit2_init (gitlib.git_libgit2_init)
-#define git_libgit2_shutdown (gitlib.git_libgit2_shutdown)
-#define git_error_last (gitlib.git_error_last)
-#define git_diff_options_init (gitlib.git_diff_options_init)
-#define git_patch_from_buffers (gitlib.git_patch_from_buffers)
-#define git_patch_free (gitlib.git_patch_free)
-#define git_patch_num_hunks (gitlib.git_patch_num_hunks)
-#define git_patch_get_hunk (gitlib.git_patch_get_hunk)
-#define git_patch_get_line_in_hunk (gitlib.git_patch_get_line_in_hunk)
-#define git_patch_line_stats (gitlib.git_patch_line_stats)
-#define git_merge_file (gitlib.git_merge_file)
-#define git_merge_file_input_init (gitlib.git_merge_file_input_init)
+#define git_libgit2_init            (gitlib.git_libgit2_init)
+#define git_libgit2_shutdown        (gitlib.git_libgit2_shutdown)
+#define git_error_last              (gitlib.git_error_last)
+#define git_diff_options_init       (gitlib.git_diff_options_init)
+#define git_patch_from_buffers      (gitlib.git_patch_from_buffers)
+#define git_patch_free              (gitlib.git_patch_free)
+#define git_patch_num_hunks         (gitlib.git_patch_num_hunks)
+#define git_patch_get_hunk          (gitlib.git_patch_get_hunk)
+#define git_patch_get_line_in_hunk  (gitlib.git_patch_get_line_in_hunk)
+#define git_patch_line_stats        (gitlib.git_patch_line_stats)
+#define git_merge_file              (gitlib.git_merge_file)
+#define git_merge_file_input_init   (gitlib.git_merge_file_input_init)
 #define git_merge_file_options_init (gitlib.git_merge_file_options_init)
-#define git_merge_file_result_free (gitlib.git_merge_file_result_free)
+#define git_merge_file_result_free  (gitlib.git_merge_file_result_free)
 #endif
 
 #endif

@@ -105,8 +105,8 @@ static void *vgrow(void *v, size_t *cap, size_t need, size_t sz)
 
 /* Appends one zeroed element to vector v (count n, capacity cap) and
  * evaluates to its address. */
-#define VPUSH(v, n, cap)                                                            \
-	((v) = (n) < (cap) ? (v) : vgrow((v), &(cap), (n) + 1, sizeof *(v)),        \
+#define VPUSH(v, n, cap)                                                                           \
+	((v) = (n) < (cap) ? (v) : vgrow((v), &(cap), (n) + 1, sizeof *(v)),                       \
 	 memset(&(v)[(n)], 0, sizeof *(v)), &(v)[(n)++])
 
 /* A string -> int map (anchors, footnote labels, page existence). */
@@ -231,15 +231,37 @@ typedef struct glyphs {
 } glyphs;
 
 static const glyphs unicode_glyphs = {
-    "│", "┆", "═", "─", "╌", "…", "☐", "☑", {"•", "◦", "▪"},
-    {{"┌", "─", "┬", "┐"}, {"╞", "═", "╪", "╡"}, {"├", "─", "┼", "┤"}, {"└", "─", "┴", "┘"}},
-    "│",
+	"│",
+	"┆",
+	"═",
+	"─",
+	"╌",
+	"…",
+	"☐",
+	"☑",
+	{ "•", "◦", "▪" },
+	{ { "┌", "─", "┬", "┐" },
+	  { "╞", "═", "╪", "╡" },
+	  { "├", "─", "┼", "┤" },
+	  { "└", "─", "┴", "┘" } },
+	"│",
 };
 
 static const glyphs ascii_glyphs = {
-    ">", "|", "=", "-", "- ", "~", "[ ]", "[x]", {"*", "-", "+"},
-    {{"+", "-", "+", "+"}, {"+", "=", "+", "+"}, {"+", "-", "+", "+"}, {"+", "-", "+", "+"}},
-    "|",
+	">",
+	"|",
+	"=",
+	"-",
+	"- ",
+	"~",
+	"[ ]",
+	"[x]",
+	{ "*", "-", "+" },
+	{ { "+", "-", "+", "+" },
+	  { "+", "=", "+", "+" },
+	  { "+", "-", "+", "+" },
+	  { "+", "-", "+", "+" } },
+	"|",
 };
 
 /* --- state -------------------------------------------------------------- */
@@ -289,7 +311,7 @@ typedef struct ctx {
 	int line_w;         /* its width */
 	layout_span *spans; /* its spans */
 	size_t nspans, capspans;
-	chunk *arena;       /* finished lines' text and spans */
+	chunk *arena; /* finished lines' text and spans */
 	layout_line *lines;
 	size_t nlines, caplines;
 	layout_link *links;
@@ -302,7 +324,7 @@ typedef struct ctx {
 	list_state *ls;
 	size_t nls, capls;
 	int quotes, need_blank, last_src, notes_seen, notes_def;
-	int eat_space; /* a hidden comment: drop a space that would double */
+	int eat_space;  /* a hidden comment: drop a space that would double */
 	size_t natomic; /* placeholders in ptext */
 	int wide;       /* ptext has a byte >= 0x80: else, without placeholders,
 	                 * it is printable ASCII, spaces and hard breaks */
@@ -442,15 +464,15 @@ static int in_sorted(uint32_t c, const uint32_t *v, size_t n)
 static int no_break_before(uint32_t c)
 {
 	static const uint32_t v[] = {
-	    '!', '"', '\'', ')', ',', '.', ':', ';', '?', ']', '}', 0x00BB, 0x2010, 0x2013,
-	    0x2019, 0x201D, 0x2025, 0x2026, 0x203C, 0x2047, 0x2048, 0x2049, 0x3001, 0x3002,
-	    0x3005, 0x3009, 0x300B, 0x300D, 0x300F, 0x3011, 0x3015, 0x3017, 0x3019, 0x301B,
-	    0x301C, 0x301E, 0x301F, 0x303B, 0x3041, 0x3043, 0x3045, 0x3047, 0x3049, 0x3063,
-	    0x3083, 0x3085, 0x3087, 0x308E, 0x3095, 0x3096, 0x309B, 0x309C, 0x309D, 0x309E,
-	    0x30A0, 0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9, 0x30C3, 0x30E3, 0x30E5, 0x30E7,
-	    0x30EE, 0x30F5, 0x30F6, 0x30FB, 0x30FC, 0x30FD, 0x30FE, 0xFF01, 0xFF05, 0xFF09,
-	    0xFF0C, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF3D, 0xFF5D, 0xFF60, 0xFF61, 0xFF63,
-	    0xFF64, 0xFF65, 0xFF70, 0xFF9E, 0xFF9F,
+		'!',    '"',    '\'',   ')',    ',',    '.',    ':',    ';',    '?',    ']',
+		'}',    0x00BB, 0x2010, 0x2013, 0x2019, 0x201D, 0x2025, 0x2026, 0x203C, 0x2047,
+		0x2048, 0x2049, 0x3001, 0x3002, 0x3005, 0x3009, 0x300B, 0x300D, 0x300F, 0x3011,
+		0x3015, 0x3017, 0x3019, 0x301B, 0x301C, 0x301E, 0x301F, 0x303B, 0x3041, 0x3043,
+		0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085, 0x3087, 0x308E, 0x3095, 0x3096,
+		0x309B, 0x309C, 0x309D, 0x309E, 0x30A0, 0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9,
+		0x30C3, 0x30E3, 0x30E5, 0x30E7, 0x30EE, 0x30F5, 0x30F6, 0x30FB, 0x30FC, 0x30FD,
+		0x30FE, 0xFF01, 0xFF05, 0xFF09, 0xFF0C, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF3D,
+		0xFF5D, 0xFF60, 0xFF61, 0xFF63, 0xFF64, 0xFF65, 0xFF70, 0xFF9E, 0xFF9F,
 	};
 
 	return in_sorted(c, v, sizeof v / sizeof *v) || (c >= 0x31F0 && c <= 0x31FF);
@@ -460,9 +482,9 @@ static int no_break_before(uint32_t c)
 static int no_break_after(uint32_t c)
 {
 	static const uint32_t v[] = {
-	    '"', '\'', '(', '[', '{', 0x00AB, 0x2018, 0x201C, 0x3008, 0x300A, 0x300C,
-	    0x300E, 0x3010, 0x3014, 0x3016, 0x3018, 0x301A, 0x301D, 0xFF08, 0xFF3B, 0xFF5B,
-	    0xFF5F, 0xFF62,
+		'"',    '\'',   '(',    '[',    '{',    0x00AB, 0x2018, 0x201C,
+		0x3008, 0x300A, 0x300C, 0x300E, 0x3010, 0x3014, 0x3016, 0x3018,
+		0x301A, 0x301D, 0xFF08, 0xFF3B, 0xFF5B, 0xFF5F, 0xFF62,
 	};
 
 	return in_sorted(c, v, sizeof v / sizeof *v);
@@ -868,7 +890,7 @@ static int32_t new_link(ctx *c, const char *url, int is_image, uint32_t *style)
 	} else if (l->kind == LK_PAGE && !l->missing && !page_exists(c, l->slug)) {
 		l->missing = 1;
 	}
-	*style = LS_UNDERLINE | (l->missing                 ? LS_LINK_MISSING
+	*style = LS_UNDERLINE | (l->missing               ? LS_LINK_MISSING
 	                         : l->kind == LK_EXTERNAL ? LS_LINK_EXTERNAL
 	                                                  : LS_LINK);
 	return (int32_t)(c->nlinks - 1);
@@ -1009,10 +1031,10 @@ static void inline_enter(ctx *c, walk *w, inl *s, md_node *n, uint32_t base)
 {
 	uint32_t style = inl_style(s, base);
 	enum md_type t = md_node_type(n);
-	const char *lit = t == MD_TEXT || t == MD_CODE || t == MD_HTML_INLINE ||
-	                          t == MD_FOOTNOTE_REF
-	                      ? md_literal(n)
-	                      : "";
+	const char *lit =
+	        t == MD_TEXT || t == MD_CODE || t == MD_HTML_INLINE || t == MD_FOOTNOTE_REF
+	                ? md_literal(n)
+	                : "";
 
 	switch (t) {
 	case MD_TEXT: add_text(c, lit, (size_t)-1, style, s->link, s->link >= 0); break;
@@ -1072,7 +1094,7 @@ static void inline_exit(ctx *c, inl *s, md_node *n, uint32_t base)
 static void collect(ctx *c, md_node *n, uint32_t base)
 {
 	walk w;
-	inl s = {0, 0, 0, -1, 0, 0, NULL};
+	inl s = { 0, 0, 0, -1, 0, 0, NULL };
 	int ev;
 
 	walk_init(&w, n);
@@ -1237,7 +1259,8 @@ static void build_units(ctx *c, size_t a, size_t b)
 			open = 0;
 			p1 = p2 = p3 = 0;
 		} else {
-			if (open && can_break(p3, p2, p1, cp, i + 1 < b ? (unsigned char)t[i + 1] : 0))
+			if (open &&
+			    can_break(p3, p2, p1, cp, i + 1 < b ? (unsigned char)t[i + 1] : 0))
 				open = 0, in_glue = 0, gw = 0;
 			if (!open) {
 				u = VPUSH(c->units, c->nunits, c->capunits);
@@ -1356,8 +1379,7 @@ static int url_like(const ctx *c, size_t s, size_t e)
 /* Cuts a unit longer than a whole line.  As in Python's textwrap, its head
  * fills the rest of the current line -- except a URL, which starts a line
  * of its own so that its pieces end at separators. */
-static void wrap_long(ctx *c, const unit *u, int avail, int *have, size_t *ls, size_t *le,
-                      int *cw)
+static void wrap_long(ctx *c, const unit *u, int avail, int *have, size_t *ls, size_t *le, int *cw)
 {
 	size_t s = u->s, cut;
 	int rest = u->w, left = *have ? avail - *cw - u->gw : avail, w;
@@ -1556,8 +1578,7 @@ static void emit_inlines(ctx *c, const char *lead, uint32_t lead_style, int src,
 	w = one_line_width(c, 0, c->ptext.len, avail);
 	if (w >= 0 && w <= avail) {
 		add_range(c, 0, c->ptext.len, w);
-	} else if (!plain_ascii(c, 0, c->ptext.len) ||
-	           !wrap_ascii(c, 0, c->ptext.len, avail)) {
+	} else if (!plain_ascii(c, 0, c->ptext.len) || !wrap_ascii(c, 0, c->ptext.len, avail)) {
 		build_units(c, 0, c->ptext.len);
 		wrap_units(c, 0, c->nunits, avail);
 	}
@@ -1731,9 +1752,9 @@ static void verbatim(ctx *c, md_node *n, int code)
 /* --- tables -------------------------------------------------------------- */
 
 typedef struct cell {
-	size_t a, b;     /* its text */
-	size_t u0, u1;   /* its units, once built */
-	size_t r0, r1;   /* its lines */
+	size_t a, b;   /* its text */
+	size_t u0, u1; /* its units, once built */
+	size_t r0, r1; /* its lines */
 	int nat, longest, widest, built;
 } cell;
 

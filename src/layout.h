@@ -48,8 +48,8 @@ enum layout_style {
 	LS_HEADING_MASK = 7 << 16, /* heading level 1..6, 0 = not a heading */
 };
 
-#define LS_HEADING(level) ((uint32_t)(level) << LS_HEADING_SHIFT)
-#define LS_HEADING_LEVEL(style) (((style) & LS_HEADING_MASK) >> LS_HEADING_SHIFT)
+#define LS_HEADING(level)       ((uint32_t)(level) << LS_HEADING_SHIFT)
+#define LS_HEADING_LEVEL(style) (((style)&LS_HEADING_MASK) >> LS_HEADING_SHIFT)
 
 typedef struct layout_span {
 	uint32_t off;   /* byte offset into the line's text */
@@ -59,18 +59,18 @@ typedef struct layout_span {
 } layout_span;
 
 enum layout_line_flags {
-	LL_SCROLL = 1,   /* may be wider than the width (code, wide table) */
-	LL_HEADING = 2,  /* first line of a heading */
+	LL_SCROLL = 1,  /* may be wider than the width (code, wide table) */
+	LL_HEADING = 2, /* first line of a heading */
 };
 
 typedef struct layout_line {
-	char *text;          /* UTF-8, safe for a terminal, no trailing spaces */
-	size_t len;          /* bytes */
-	int width;           /* display columns */
-	layout_span *spans;  /* cover text[0..len) in order, without gaps */
+	char *text;         /* UTF-8, safe for a terminal, no trailing spaces */
+	size_t len;         /* bytes */
+	int width;          /* display columns */
+	layout_span *spans; /* cover text[0..len) in order, without gaps */
 	size_t nspans;
-	int src_line;        /* 1-based source line of the block it came from */
-	int flags;           /* enum layout_line_flags */
+	int src_line; /* 1-based source line of the block it came from */
+	int flags;    /* enum layout_line_flags */
 } layout_line;
 
 enum layout_link_kind { LK_PAGE = 1, LK_FRAGMENT = 2, LK_EXTERNAL = 3 };
@@ -79,13 +79,13 @@ enum layout_link_kind { LK_PAGE = 1, LK_FRAGMENT = 2, LK_EXTERNAL = 3 };
  * is part of that link (a badge goes where the link goes).  A URL that
  * names nothing ("", "!!!") is an LK_PAGE with slug "" and missing = 1. */
 typedef struct layout_link {
-	int kind;        /* enum layout_link_kind */
-	char *url;       /* as written (sanitised for display) */
-	char *slug;      /* LK_PAGE: target slug */
-	char *fragment;  /* LK_PAGE / LK_FRAGMENT: anchor slug (u8_slug of the
-	                  * percent-decoded fragment, as headings' anchors), or NULL */
-	int missing;     /* LK_PAGE whose page does not exist */
-	int first_line;  /* lines it occupies (a wrapped link is one link) */
+	int kind;       /* enum layout_link_kind */
+	char *url;      /* as written (sanitised for display) */
+	char *slug;     /* LK_PAGE: target slug */
+	char *fragment; /* LK_PAGE / LK_FRAGMENT: anchor slug (u8_slug of the
+	                 * percent-decoded fragment, as headings' anchors), or NULL */
+	int missing;    /* LK_PAGE whose page does not exist */
+	int first_line; /* lines it occupies (a wrapped link is one link) */
 	int last_line;
 	int is_image;
 } layout_link;

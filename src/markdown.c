@@ -34,8 +34,7 @@ typedef struct made {
 	int line; /* source line, 0 when unknown */
 } made;
 
-static const char *const extension_names[] = {"table", "strikethrough", "autolink",
-                                              "tasklist"};
+static const char *const extension_names[] = { "table", "strikethrough", "autolink", "tasklist" };
 
 #define CN(n) ((cmark_node *)(n))
 #define MN(n) ((md_node *)(n))
@@ -109,7 +108,7 @@ md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
 	cmark_parser *p;
 	md_doc *d;
 	size_t i;
-	line_set lines = {NULL, 0, 0};
+	line_set lines = { NULL, 0, 0 };
 
 	if (len > MAX_LEN) {
 		err_set(e, ERR_USER, "page too large (%zu bytes; the limit is 64 MiB)", len);
@@ -199,10 +198,10 @@ struct cmark_node *md_cmark_root(const md_doc *d)
  * arena (it cannot see inside the chunks, and LeakSanitizer would not see
  * what they point to). */
 
-#define HUGE_PAGE ((size_t)2 << 20)
-#define ARENA_MIN ((size_t)256 * 1024)  /* the smallest chunk */
-#define ARENA_KEEP ((size_t)8 << 20)    /* bytes of chunks kept between documents */
-#define ARENA_ALIGN 8
+#define HUGE_PAGE     ((size_t)2 << 20)
+#define ARENA_MIN     ((size_t)256 * 1024) /* the smallest chunk */
+#define ARENA_KEEP    ((size_t)8 << 20)    /* bytes of chunks kept between documents */
+#define ARENA_ALIGN   8
 #define ARENA_CLASSES 32 /* freed blocks up to 32 * ARENA_ALIGN are reused */
 
 typedef struct arena_chunk {
@@ -216,10 +215,10 @@ typedef struct arena_chunk {
 } arena_chunk;
 
 static struct {
-	int busy;             /* a document uses the arena */
-	arena_chunk *chunks;  /* every chunk, in the order they are used */
-	arena_chunk *cur;     /* the one blocks come from; NULL: none yet */
-	size_t hint;          /* the size of the next chunk to map */
+	int busy;                  /* a document uses the arena */
+	arena_chunk *chunks;       /* every chunk, in the order they are used */
+	arena_chunk *cur;          /* the one blocks come from; NULL: none yet */
+	size_t hint;               /* the size of the next chunk to map */
 	void *free[ARENA_CLASSES]; /* freed blocks by size, linked through
 	                            * their first bytes */
 } arena;
@@ -279,8 +278,11 @@ static void *arena_block(size_t n, int *fresh)
 	char *p;
 
 	if (k < ARENA_CLASSES && arena.free[k]) {
+		char *next;
+
 		p = arena.free[k];
-		memcpy(&arena.free[k], p, sizeof(void *));
+		memcpy(&next, p, sizeof next); /* the free list's link, kept in the block */
+		arena.free[k] = next;
 		*fresh = 0;
 		return p;
 	}
@@ -347,7 +349,7 @@ static void *arena_realloc(void *p, size_t n)
 	return q;
 }
 
-static cmark_mem arena_mem = {arena_calloc, arena_realloc, arena_free};
+static cmark_mem arena_mem = { arena_calloc, arena_realloc, arena_free };
 
 #if defined(__SANITIZE_ADDRESS__)
 #define ARENA_OFF 1
@@ -707,10 +709,8 @@ static int block_may_hold(cmark_node *n, const line_set *lines)
 	case CMARK_NODE_ITEM:
 	case CMARK_NODE_PARAGRAPH:
 	case CMARK_NODE_HEADING:
-	case CMARK_NODE_FOOTNOTE_DEFINITION:
-		break;
-	default:
-		return 1;
+	case CMARK_NODE_FOOTNOTE_DEFINITION: break;
+	default: return 1;
 	}
 	if (start <= 0 || end < start)
 		return 1;
@@ -808,11 +808,11 @@ static enum md_type extension_type(cmark_node *n)
 		const char *name;
 		enum md_type type;
 	} names[] = {
-	    {"table", MD_TABLE},
-	    {"table_header", MD_TABLE_ROW}, /* the header row's name */
-	    {"table_row", MD_TABLE_ROW},
-	    {"table_cell", MD_TABLE_CELL},
-	    {"strikethrough", MD_STRIKETHROUGH},
+		{ "table", MD_TABLE },
+		{ "table_header", MD_TABLE_ROW }, /* the header row's name */
+		{ "table_row", MD_TABLE_ROW },
+		{ "table_cell", MD_TABLE_CELL },
+		{ "strikethrough", MD_STRIKETHROUGH },
 	};
 	const char *s = cmark_node_get_type_string(n);
 	size_t i;
@@ -863,8 +863,7 @@ const char *md_literal(const md_node *n)
 	case MD_HTML_INLINE:
 	case MD_FOOTNOTE_REF: /* cmark-gfm puts the note's number there */
 		return or_empty(cmark_node_get_literal(CN(n)));
-	default:
-		return "";
+	default: return "";
 	}
 }
 
@@ -902,7 +901,7 @@ enum md_list_type md_list_type(const md_node *n)
 	if (md_node_type(n) != MD_LIST)
 		return 0;
 	return cmark_node_get_list_type(CN(n)) == CMARK_ORDERED_LIST ? MD_LIST_ORDERED
-	                                                              : MD_LIST_BULLET;
+	                                                             : MD_LIST_BULLET;
 }
 
 int md_list_start(const md_node *n)
@@ -1175,7 +1174,8 @@ static size_t collect_page_links(cmark_node *root, slug_at **out)
 			in_image += ev == CMARK_EVENT_ENTER ? 1 : -1;
 			continue;
 		}
-		if (ev != CMARK_EVENT_ENTER || in_image || cmark_node_get_type(n) != CMARK_NODE_LINK)
+		if (ev != CMARK_EVENT_ENTER || in_image ||
+		    cmark_node_get_type(n) != CMARK_NODE_LINK)
 			continue;
 		if (md_classify(cmark_node_get_url(n), &t) < 0 || t.kind != MD_TARGET_PAGE) {
 			md_target_clear(&t);
@@ -1242,15 +1242,10 @@ char *md_plain_text(const md_node *n)
 			continue;
 		switch (cmark_node_get_type(c)) {
 		case CMARK_NODE_TEXT:
-		case CMARK_NODE_CODE:
-			buf_puts(&b, or_empty(cmark_node_get_literal(c)));
-			break;
+		case CMARK_NODE_CODE: buf_puts(&b, or_empty(cmark_node_get_literal(c))); break;
 		case CMARK_NODE_SOFTBREAK:
-		case CMARK_NODE_LINEBREAK:
-			buf_putc(&b, ' ');
-			break;
-		default:
-			break;
+		case CMARK_NODE_LINEBREAK: buf_putc(&b, ' '); break;
+		default: break;
 		}
 	}
 	cmark_iter_free(it);
@@ -1365,10 +1360,11 @@ static int rewrite_url(const char *url, size_t n, const char *old_slug, const ch
                        buf *b)
 {
 	char *u = strndup(url, n);
-	md_target t = {0};
+	md_target t = { 0 };
 	const char *hash = strchr(u, '#'), *path = u;
 	size_t plen;
-	int hit = md_classify(u, &t) == 0 && t.kind == MD_TARGET_PAGE && strcmp(t.slug, old_slug) == 0;
+	int hit = md_classify(u, &t) == 0 && t.kind == MD_TARGET_PAGE &&
+	          strcmp(t.slug, old_slug) == 0;
 
 	if (hit) {
 		while (strncmp(path, "./", 2) == 0)
@@ -1389,8 +1385,8 @@ static int rewrite_url(const char *url, size_t n, const char *old_slug, const ch
 /* A link reference definition ("[ref]: old-slug.md 'title'", maybe inside
  * block quotes): its destination rewritten into b.  0 when the line is not
  * one or its destination does not name old_slug. */
-static size_t rewrite_refdef(const char *s, size_t n, const char *old_slug,
-                             const char *new_slug, buf *b)
+static size_t rewrite_refdef(const char *s, size_t n, const char *old_slug, const char *new_slug,
+                             buf *b)
 {
 	size_t i = 0, spaces = 0, ustart, uend;
 	const char *close;
@@ -1414,8 +1410,8 @@ static size_t rewrite_refdef(const char *s, size_t n, const char *old_slug,
 		ustart++;
 	angle = ustart < n && s[ustart] == '<';
 	ustart += angle;
-	for (uend = ustart; uend < n && (angle ? s[uend] != '>' : s[uend] != ' ' && s[uend] != '\t');
-	     uend++)
+	for (uend = ustart;
+	     uend < n && (angle ? s[uend] != '>' : s[uend] != ' ' && s[uend] != '\t'); uend++)
 		;
 	if (uend == ustart) /* the destination is on the next line: left as is */
 		return 0;
@@ -1467,8 +1463,8 @@ static size_t rewrite_line(const char *s, size_t n, const char *old_slug, const 
 					end = s + j;
 					break;
 				}
-			if (end && rewrite_wiki(s + i + 2, (size_t)(end - s - i - 2), old_slug, new_slug,
-			                        new_title, b)) {
+			if (end && rewrite_wiki(s + i + 2, (size_t)(end - s - i - 2), old_slug,
+			                        new_slug, new_title, b)) {
 				count++;
 				i = (size_t)(end - s) + 2;
 				continue;
@@ -1479,11 +1475,13 @@ static size_t rewrite_line(const char *s, size_t n, const char *old_slug, const 
 			int angle = j < n && s[j] == '<';
 
 			ustart = angle ? j + 1 : j;
-			for (j = ustart; j < n && s[j] != (angle ? '>' : ')') && !(!angle && s[j] == ' '); j++)
+			for (j = ustart;
+			     j < n && s[j] != (angle ? '>' : ')') && !(!angle && s[j] == ' '); j++)
 				;
 			uend = j;
 			buf_put(b, s + i, ustart - i);
-			if (uend > ustart && rewrite_url(s + ustart, uend - ustart, old_slug, new_slug, b))
+			if (uend > ustart &&
+			    rewrite_url(s + ustart, uend - ustart, old_slug, new_slug, b))
 				count++;
 			else
 				buf_put(b, s + ustart, uend - ustart);
@@ -1495,9 +1493,8 @@ static size_t rewrite_line(const char *s, size_t n, const char *old_slug, const 
 	return count;
 }
 
-size_t md_rewrite_links(const char *text, size_t len, const char *old_slug,
-                        const char *new_slug, const char *new_title, char **out,
-                        size_t *outlen)
+size_t md_rewrite_links(const char *text, size_t len, const char *old_slug, const char *new_slug,
+                        const char *new_title, char **out, size_t *outlen)
 {
 	size_t nlines = 1, count = 0, line = 1, i = 0;
 	unsigned char *skip;

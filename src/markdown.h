@@ -173,9 +173,8 @@ void md_strv_free(char **v);
  * Nothing inside code blocks, HTML blocks or code spans changes.  Returns
  * the number of links rewritten and sets *out (caller frees, NUL-terminated)
  * and *outlen to the new text (a copy even when nothing changed). */
-size_t md_rewrite_links(const char *text, size_t len, const char *old_slug,
-                        const char *new_slug, const char *new_title, char **out,
-                        size_t *outlen);
+size_t md_rewrite_links(const char *text, size_t len, const char *old_slug, const char *new_slug,
+                        const char *new_title, char **out, size_t *outlen);
 
 /* The plain text of a node's inlines (what a reader sees), caller frees.
  * Used for a page's title from its first heading. */

@@ -132,15 +132,15 @@ _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration per schema version");
 
 /* A page row: id, slug, title, head, head_num, deleted, nrevs, author, at. */
-#define PAGE_COLS                                                                        \
-	"SELECT p.id, p.slug, p.title, p.head, r.num, p.deleted,"                        \
-	" (SELECT count(*) FROM revisions c WHERE c.page = p.id),"                       \
+#define PAGE_COLS                                                                                  \
+	"SELECT p.id, p.slug, p.title, p.head, r.num, p.deleted,"                                  \
+	" (SELECT count(*) FROM revisions c WHERE c.page = p.id),"                                 \
 	" r.author, r.at_ms FROM pages p LEFT JOIN revisions r ON r.id = p.head "
 
 /* A revision row: id, page, num, parent, author, at, summary, title, size
  * (and, when loaded, the body's kind and data: BODY_COLS). */
-#define REV_COLS                                                                         \
-	"SELECT r.id, r.page, r.num, r.parent, r.author, r.at_ms, r.summary,"            \
+#define REV_COLS                                                                                   \
+	"SELECT r.id, r.page, r.num, r.parent, r.author, r.at_ms, r.summary,"                      \
 	" r.title, r.size"
 #define BODY_COLS ", b.kind, b.data"
 #define BODY_JOIN " JOIN bodies b ON b.rev = r.id"
@@ -200,36 +200,37 @@ static const char *const q_sql[Q_COUNT] = {
 	/* A draft names its base by page slug and revision number; the row keeps
 	 * the revision's id (NULL for a page that does not exist yet). */
 	[Q_PRESENCE_PUT] = "INSERT OR REPLACE INTO presence(author, slug, mode, pid, host, at_ms)"
-			   " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	                   " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 	[Q_PRESENCE_DEL] = "DELETE FROM presence WHERE pid = ?1 AND host = ?2",
 	[Q_PRESENCE_LIST] = "SELECT author, slug, mode, pid, host, at_ms FROM presence"
-			    " WHERE at_ms >= ?1 AND (?2 IS NULL OR slug = ?2)"
-			    " ORDER BY slug, mode DESC, author",
+	                    " WHERE at_ms >= ?1 AND (?2 IS NULL OR slug = ?2)"
+	                    " ORDER BY slug, mode DESC, author",
 	[Q_PRESENCE_GC] = "DELETE FROM presence WHERE at_ms < ?1",
 	[Q_DATA_VERSION] = "PRAGMA data_version",
 	[Q_SET_DELETED] = "UPDATE pages SET deleted = ?2 WHERE id = ?1",
-	[Q_DRAFT_PUT] = "INSERT OR REPLACE INTO drafts(author, slug, base, body, at_ms)"
-			" VALUES(?1, ?2, (SELECT r.id FROM revisions r JOIN pages p ON p.id = r.page"
-			" WHERE p.slug = ?2 AND r.num = ?3), ?4, ?5)",
-	[Q_DRAFT_GET] = "SELECT d.body, d.at_ms, coalesce(r.num, 0) FROM drafts d"
-			" LEFT JOIN revisions r ON r.id = d.base WHERE d.author = ?1 AND d.slug = ?2",
+	[Q_DRAFT_PUT] =
+	        "INSERT OR REPLACE INTO drafts(author, slug, base, body, at_ms)"
+	        " VALUES(?1, ?2, (SELECT r.id FROM revisions r JOIN pages p ON p.id = r.page"
+	        " WHERE p.slug = ?2 AND r.num = ?3), ?4, ?5)",
+	[Q_DRAFT_GET] =
+	        "SELECT d.body, d.at_ms, coalesce(r.num, 0) FROM drafts d"
+	        " LEFT JOIN revisions r ON r.id = d.base WHERE d.author = ?1 AND d.slug = ?2",
 	[Q_DRAFT_DELETE] = "DELETE FROM drafts WHERE author = ?1 AND slug = ?2",
 	[Q_PAGE_BY_SLUG] = PAGE_COLS "WHERE p.slug = ?1",
 	[Q_PAGE_LIVE] = "SELECT 1 FROM pages WHERE slug = ?1 AND deleted = 0",
 	/* live before deleted, exact before case-insensitive */
-	[Q_PAGE_BY_TITLE] =
-		PAGE_COLS "WHERE p.title = ?1 COLLATE NOCASE"
-			  " ORDER BY p.deleted, p.title = ?1 DESC, p.id LIMIT 1",
+	[Q_PAGE_BY_TITLE] = PAGE_COLS "WHERE p.title = ?1 COLLATE NOCASE"
+	                              " ORDER BY p.deleted, p.title = ?1 DESC, p.id LIMIT 1",
 	[Q_PAGE_CREATE] = "INSERT INTO pages(slug, title) VALUES(?1, ?2)",
 	[Q_PAGE_BY_ALIAS] = PAGE_COLS "JOIN aliases a ON a.page = p.id WHERE a.slug = ?1",
 	[Q_ALIAS_DROP] = "DELETE FROM aliases WHERE slug = ?1",
 	[Q_ALIAS_ADD] = "INSERT OR REPLACE INTO aliases(slug, page, at_ms) VALUES(?1, ?2, ?3)",
 	[Q_PAGE_BY_ID] = PAGE_COLS "WHERE p.id = ?1",
 	[Q_BODY_KIND_AT] = "SELECT b.kind FROM revisions r JOIN bodies b ON b.rev = r.id"
-			   " WHERE r.page = ?1 AND r.num = ?2",
+	                   " WHERE r.page = ?1 AND r.num = ?2",
 	/* LIKE ignores ASCII case: "templates/..." counts too */
 	[Q_TEMPLATES] = PAGE_COLS "WHERE p.deleted = 0 AND p.title LIKE 'Templates/%'"
-				  " ORDER BY p.title COLLATE NOCASE, p.slug",
+	                          " ORDER BY p.title COLLATE NOCASE, p.slug",
 	[Q_SET_SLUG] = "UPDATE pages SET slug = ?2 WHERE id = ?1",
 	/* A draft already kept under the new slug stays; the other keeps its
 	 * old slug (nothing is lost, the alias still finds the page). */
@@ -237,59 +238,58 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_ALIASES_OF] = "SELECT slug FROM aliases WHERE page = ?1 ORDER BY at_ms DESC, slug",
 	[Q_LIST_SLUG] = PAGE_COLS "WHERE p.deleted = 0 ORDER BY p.slug",
 	[Q_LIST_TITLE] = PAGE_COLS "WHERE p.deleted = 0"
-				   " ORDER BY p.title COLLATE NOCASE, p.title, p.slug",
+	                           " ORDER BY p.title COLLATE NOCASE, p.title, p.slug",
 	[Q_LIST_CHANGE] = PAGE_COLS "WHERE p.deleted = 0"
-				    " ORDER BY r.at_ms DESC, r.id DESC, p.slug",
+	                            " ORDER BY r.at_ms DESC, r.id DESC, p.slug",
 	[Q_PAGE_COUNT] = "SELECT count(*) FROM pages WHERE deleted = 0",
 	[Q_HEAD_OF] = "SELECT p.head, coalesce(r.num, 0), p.title FROM pages p"
-		      " LEFT JOIN revisions r ON r.id = p.head WHERE p.id = ?1",
+	              " LEFT JOIN revisions r ON r.id = p.head WHERE p.id = ?1",
 	[Q_REV_INSERT] = "INSERT INTO revisions(page, num, parent, author, at_ms,"
-			 " summary, title, size)"
-			 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	                 " summary, title, size)"
+	                 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	/* schemas 1 and 2 (store_open_version makes old files for tests) */
 	[Q_REV_INSERT_V2] = "INSERT INTO revisions(page, num, parent, author, at_ms,"
-			    " summary, title, size, body)"
-			    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	                    " summary, title, size, body)"
+	                    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[Q_BODY_ADD] = "INSERT INTO bodies(rev, kind, data) VALUES(?1, 'full', ?2)",
 	[Q_BODY_GET] = "SELECT b.kind, b.base, b.data, r.size FROM bodies b"
-		       " JOIN revisions r ON r.id = b.rev WHERE b.rev = ?1",
+	               " JOIN revisions r ON r.id = b.rev WHERE b.rev = ?1",
 	[Q_BODY_SET] = "UPDATE bodies SET kind = ?2, base = ?3, data = ?4 WHERE rev = ?1",
 	[Q_SET_HEAD] = "UPDATE pages SET head = ?2, title = ?3 WHERE id = ?1",
 	[Q_UNINDEX] = "INSERT INTO fts(fts, rowid, title, body)"
-		      " SELECT 'delete', id, title, body FROM page_text WHERE id = ?1",
+	              " SELECT 'delete', id, title, body FROM page_text WHERE id = ?1",
 	[Q_INDEX] = "INSERT INTO fts(rowid, title, body)"
-		    " SELECT id, title, body FROM page_text WHERE id = ?1",
+	            " SELECT id, title, body FROM page_text WHERE id = ?1",
 	[Q_REV_BY_NUM] = REV_COLS BODY_COLS " FROM revisions r" BODY_JOIN
-				 " WHERE r.page = ?1 AND r.num = ?2",
-	[Q_REV_HEAD] = REV_COLS BODY_COLS " FROM pages p JOIN revisions r ON r.id = p.head"
-			BODY_JOIN " WHERE p.id = ?1",
+	                                    " WHERE r.page = ?1 AND r.num = ?2",
+	[Q_REV_HEAD] = REV_COLS BODY_COLS
+	" FROM pages p JOIN revisions r ON r.id = p.head" BODY_JOIN " WHERE p.id = ?1",
 	[Q_HISTORY] = REV_COLS " FROM revisions r WHERE r.page = ?1 ORDER BY r.num DESC",
 	[Q_RECENT] = "SELECT r.id, r.page, r.num, r.parent, r.author, r.at_ms, r.summary,"
-		     " p.slug, r.size FROM revisions r JOIN pages p ON p.id = r.page"
-		     " WHERE p.deleted = 0 ORDER BY r.at_ms DESC, r.id DESC LIMIT ?1",
-	[Q_HEADS] = REV_COLS BODY_COLS " FROM pages p JOIN revisions r ON r.id = p.head"
-			BODY_JOIN " WHERE p.deleted = 0 ORDER BY p.slug",
+	             " p.slug, r.size FROM revisions r JOIN pages p ON p.id = r.page"
+	             " WHERE p.deleted = 0 ORDER BY r.at_ms DESC, r.id DESC LIMIT ?1",
+	[Q_HEADS] = REV_COLS BODY_COLS " FROM pages p JOIN revisions r ON r.id = p.head" BODY_JOIN
+	                               " WHERE p.deleted = 0 ORDER BY p.slug",
 	[Q_LINKS_CLEAR] = "DELETE FROM links WHERE src = ?1",
 	[Q_LINK_ADD] = "INSERT OR IGNORE INTO links(src, dst_slug) VALUES(?1, ?2)",
 	[Q_LINKS_FROM] = "SELECT l.dst_slug, p.title FROM links l"
-			 " LEFT JOIN pages p ON p.slug = l.dst_slug AND p.deleted = 0"
-			 " WHERE l.src = ?1 ORDER BY l.dst_slug",
+	                 " LEFT JOIN pages p ON p.slug = l.dst_slug AND p.deleted = 0"
+	                 " WHERE l.src = ?1 ORDER BY l.dst_slug",
 	[Q_LINKS_TO] = "SELECT p.slug, p.title FROM links l JOIN pages p ON p.id = l.src"
-		       " WHERE l.dst_slug = ?1 AND p.deleted = 0 ORDER BY p.slug",
+	               " WHERE l.dst_slug = ?1 AND p.deleted = 0 ORDER BY p.slug",
 	[Q_LINKS_ALL] = "SELECT p.slug, l.dst_slug FROM links l JOIN pages p ON p.id = l.src"
-			" WHERE p.deleted = 0",
+	                " WHERE p.deleted = 0",
 	[Q_SEARCH] =
-		/* FTS5's snippet() grows worse than linearly with the number of
-		 * matches (22 s for a 1 MB page matching 3 words 60,000 times), so
-		 * pages larger than ?5 bytes show their opening instead. */
-		"SELECT p.slug, p.title, CASE WHEN r.size <= ?5"
-		" THEN snippet(fts, 1, ?1, ?2, '\xe2\x80\xa6', 12)"
-		" ELSE substr(b.data, 1, 100) || '\xe2\x80\xa6' END,"
-		" bm25(fts, 10.0, 1.0) AS score"
-		" FROM fts JOIN pages p ON p.id = fts.rowid JOIN revisions r ON r.id = p.head"
-		BODY_JOIN
-		" WHERE fts MATCH ?3 AND p.deleted = 0"
-		" ORDER BY score, p.slug LIMIT ?4",
+	        /* FTS5's snippet() grows worse than linearly with the number of
+	         * matches (22 s for a 1 MB page matching 3 words 60,000 times), so
+	         * pages larger than ?5 bytes show their opening instead. */
+	"SELECT p.slug, p.title, CASE WHEN r.size <= ?5"
+	" THEN snippet(fts, 1, ?1, ?2, '\xe2\x80\xa6', 12)"
+	" ELSE substr(b.data, 1, 100) || '\xe2\x80\xa6' END,"
+	" bm25(fts, 10.0, 1.0) AS score"
+	" FROM fts JOIN pages p ON p.id = fts.rowid JOIN revisions r ON r.id = p.head" BODY_JOIN
+	" WHERE fts MATCH ?3 AND p.deleted = 0"
+	" ORDER BY score, p.slug LIMIT ?4",
 };
 
 enum tx { TX_NONE, TX_READ, TX_WRITE };
@@ -324,7 +324,7 @@ typedef struct text_cache {
 	struct cached_text {
 		int64_t id; /* revisions.id */
 		lines text;
-	} *v;
+	} * v;
 	size_t n, cap;
 	size_t mem; /* bytes held, roughly */
 } text_cache;
@@ -405,26 +405,18 @@ static int sql_error(sqlite3 *db, const char *path, int busy_ms, int rc, const c
 		               "(waited %.1f s): try again",
 		               busy_ms / 1000.0);
 	case SQLITE_READONLY:
-		return err_set(
-			e, ERR_DB,
-			"cannot write %s: the database or its directory is read-only",
-			path);
-	case SQLITE_FULL:
-		return err_set(e, ERR_DB, "disk full while writing %s: nothing was saved",
-		               path);
-	case SQLITE_CORRUPT:
-		return err_set(e, ERR_DB, "%s is damaged: run 'docday check'", path);
-	case SQLITE_NOTADB:
 		return err_set(e, ERR_DB,
-		               "%s is not a docday database (not an SQLite file)", path);
+		               "cannot write %s: the database or its directory is read-only", path);
+	case SQLITE_FULL:
+		return err_set(e, ERR_DB, "disk full while writing %s: nothing was saved", path);
+	case SQLITE_CORRUPT: return err_set(e, ERR_DB, "%s is damaged: run 'docday check'", path);
+	case SQLITE_NOTADB:
+		return err_set(e, ERR_DB, "%s is not a docday database (not an SQLite file)", path);
 	case SQLITE_TOOBIG:
 		return err_set(e, ERR_USER, "the text is too large to store in %s", path);
-	case SQLITE_CANTOPEN:
-		return err_set(e, ERR_DB, "cannot open %s: %s", path, msg);
-	case SQLITE_IOERR:
-		return err_set(e, ERR_DB, "cannot read or write %s: %s", path, msg);
-	default:
-		return err_set(e, ERR_DB, "%s: %s failed: %s", path, what, msg);
+	case SQLITE_CANTOPEN: return err_set(e, ERR_DB, "cannot open %s: %s", path, msg);
+	case SQLITE_IOERR: return err_set(e, ERR_DB, "cannot read or write %s: %s", path, msg);
+	default: return err_set(e, ERR_DB, "%s: %s failed: %s", path, what, msg);
 	}
 }
 
@@ -448,8 +440,7 @@ static sqlite3_stmt *prep(store *s, enum q id, err_info *e)
 
 	if (s->q[id])
 		return s->q[id];
-	rc = sqlite3_prepare_v3(s->db, q_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-	                        &s->q[id], NULL);
+	rc = sqlite3_prepare_v3(s->db, q_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->q[id], NULL);
 	if (rc != SQLITE_OK) {
 		fail(s, rc, "preparing a query", e);
 		return NULL;
@@ -503,8 +494,7 @@ static int get_int(store *s, const char *sql, int64_t *v, int *rcp)
 static int require_write(store *s, err_info *e)
 {
 	if (s->tx != TX_WRITE || sqlite3_get_autocommit(s->db))
-		return err_set(e, ERR_DB,
-		               "internal error: %s changed outside a write transaction",
+		return err_set(e, ERR_DB, "internal error: %s changed outside a write transaction",
 		               s->path);
 	return 0;
 }
@@ -518,7 +508,7 @@ static int require_write(store *s, err_info *e)
  * deltas times the text's size stays under CHAIN_BYTES.
  * docs/architecture.md has the measurements behind both values. */
 #define SNAPSHOT_EVERY STORE_SNAPSHOT_EVERY
-#define CHAIN_BYTES (64u << 20)
+#define CHAIN_BYTES    (64u << 20)
 
 /* The most of a delta's preset dictionary: half of zlib's window.  Every
  * delta read copies it twice; 32 KiB made reading the oldest revision of
@@ -640,8 +630,8 @@ static int get_varint(const unsigned char **p, const unsigned char *end, size_t 
 /* Appends p[0..n) to out as a raw deflate stream (no zlib header or
  * checksum: the recorded size checks the result), with a preset
  * dictionary when dlen > 0.  0, or -1 with e set. */
-static int deflate_to(buf *out, const char *p, size_t n, const char *dict, size_t dlen,
-                      int level, err_info *e)
+static int deflate_to(buf *out, const char *p, size_t n, const char *dict, size_t dlen, int level,
+                      err_info *e)
 {
 	z_stream z;
 	uLong bound;
@@ -785,8 +775,8 @@ static int open_end(const lines *l)
  * lines go to out, pointing into succ's buffers and into *lit, a new buffer
  * of *litlen bytes (caller frees, also on failure).  0, or -1 when the delta
  * is damaged. */
-static int delta_apply(inflater *f, const lines *succ, const unsigned char *d, size_t n,
-                       lines *out, char **lit, size_t *litlen)
+static int delta_apply(inflater *f, const lines *succ, const unsigned char *d, size_t n, lines *out,
+                       char **lit, size_t *litlen)
 {
 	const unsigned char *p = d, *end = d + n;
 	delta_op *ops = NULL;
@@ -851,11 +841,11 @@ out:
  * (LEB128), then the literal bytes as one raw deflate stream with the
  * dict_build dictionary (nothing when there are none).  The regions are
  * libgit2's hunks without context.  0, or -1 with e set. */
-static int delta_encode(const char *old, size_t olen, const char *succ, size_t slen,
-                        buf *out, err_info *e)
+static int delta_encode(const char *old, size_t olen, const char *succ, size_t slen, buf *out,
+                        err_info *e)
 {
 	diff_result *d = diff_texts(old, olen, succ, slen, 0, DIFF_HUNKS_ONLY, e);
-	lines a = {0}, b = {0};
+	lines a = { 0 }, b = { 0 };
 	buf lit = BUF_INIT, dict = BUF_INIT;
 	delta_op *ops;
 	size_t ca = 0, cb = 0, i, k;
@@ -921,8 +911,8 @@ done:
 static int delta_check(const unsigned char *d, size_t n, const char *old, size_t olen,
                        const char *succ, size_t slen)
 {
-	lines b = {0}, a = {0};
-	inflater f = {0};
+	lines b = { 0 }, a = { 0 };
+	inflater f = { 0 };
 	char *lit = NULL;
 	size_t i, at = 0, litlen;
 	int ok = 0;
@@ -1041,8 +1031,7 @@ static int check_path(const char *path, int flags, err_info *e)
 
 	if (stat(path, &st) == 0) {
 		if (S_ISDIR(st.st_mode))
-			return err_set(e, ERR_DB,
-			               "%s is a directory, not a wiki database", path);
+			return err_set(e, ERR_DB, "%s is a directory, not a wiki database", path);
 		return 0;
 	}
 	if (errno != ENOENT && errno != ENOTDIR)
@@ -1051,11 +1040,9 @@ static int check_path(const char *path, int flags, err_info *e)
 		return err_set(e, ERR_DB, "no wiki database at %s", path);
 	dir = dir_of(path);
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		r = err_set(e, ERR_DB, "cannot create %s: directory %s does not exist",
-		            path, dir);
+		r = err_set(e, ERR_DB, "cannot create %s: directory %s does not exist", path, dir);
 	else if (access(dir, W_OK | X_OK) != 0)
-		r = err_set(e, ERR_DB, "cannot create %s: directory %s is not writable",
-		            path, dir);
+		r = err_set(e, ERR_DB, "cannot create %s: directory %s is not writable", path, dir);
 	else if (st.st_mode & S_ISGID)
 		r = create_shared(path, e);
 	free(dir);
@@ -1069,8 +1056,7 @@ static int open_db(store *s, int flags, err_info *e)
 	if (flags & STORE_READONLY)
 		oflags = SQLITE_OPEN_READONLY;
 	else
-		oflags = SQLITE_OPEN_READWRITE |
-		         ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
+		oflags = SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
 	rc = sqlite3_open_v2(s->path, &s->db, oflags, NULL);
 	if (rc != SQLITE_OK)
 		return fail(s, rc, "opening", e);
@@ -1100,8 +1086,8 @@ static int identify(store *s, int *version, err_info *e)
 		return 0;
 	}
 	if (app != APP_ID || ver < 1)
-		return err_set(e, ERR_DB,
-		               "%s is an SQLite database but not a docday wiki", s->path);
+		return err_set(e, ERR_DB, "%s is an SQLite database but not a docday wiki",
+		               s->path);
 	if (ver > STORE_SCHEMA_VERSION)
 		return err_set(e, ERR_DB,
 		               "%s was written by a newer docday (schema %lld; this one "
@@ -1129,12 +1115,10 @@ static int apply_migrations(store *s, int from, int to, err_info *e)
 
 	for (v = from + 1; v <= to; v++) {
 		snprintf(what, sizeof what, "upgrading the schema to version %d", v);
-		if (exec(s, migrations[v - 1], what, e) ||
-		    (v == 3 && reencode_history(s, e)))
+		if (exec(s, migrations[v - 1], what, e) || (v == 3 && reencode_history(s, e)))
 			return -1;
 	}
-	if (set_pragma(s, "user_version", to, e) ||
-	    set_pragma(s, "application_id", APP_ID, e))
+	if (set_pragma(s, "user_version", to, e) || set_pragma(s, "application_id", APP_ID, e))
 		return -1;
 	return 0;
 }
@@ -1149,10 +1133,9 @@ static int migrate(store *s, int target, int *created, err_info *e)
 		return 0;
 	if (s->readonly) {
 		if (s->version == 0)
-			return err_set(
-				e, ERR_DB,
-				"%s holds no wiki yet: open it once without read-only",
-				s->path);
+			return err_set(e, ERR_DB,
+			               "%s holds no wiki yet: open it once without read-only",
+			               s->path);
 		return err_set(e, ERR_DB,
 		               "%s needs an upgrade (schema %d to %d): open it once "
 		               "without read-only",
@@ -1164,8 +1147,7 @@ static int migrate(store *s, int target, int *created, err_info *e)
 	if (exec(s, "BEGIN IMMEDIATE", "starting the upgrade", e))
 		return -1;
 	/* another process may have upgraded it while we waited */
-	if (identify(s, &ver, e) ||
-	    (ver < target && apply_migrations(s, ver, target, e)) ||
+	if (identify(s, &ver, e) || (ver < target && apply_migrations(s, ver, target, e)) ||
 	    exec(s, "COMMIT", "committing the upgrade", e)) {
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1191,8 +1173,7 @@ static int setup(store *s, err_info *e)
 	return exec(s, "PRAGMA synchronous = NORMAL", "setting synchronous", e);
 }
 
-store *store_open_version(const char *path, int flags, int version, int *created,
-                          err_info *e)
+store *store_open_version(const char *path, int flags, int version, int *created, err_info *e)
 {
 	store *s;
 
@@ -1258,8 +1239,7 @@ void store_set_busy_timeout(store *s, int ms)
 static int begin(store *s, const char *sql, int tx, err_info *e)
 {
 	if (!sqlite3_get_autocommit(s->db))
-		return err_set(e, ERR_DB,
-		               "internal error: a transaction on %s is already open",
+		return err_set(e, ERR_DB, "internal error: a transaction on %s is already open",
 		               s->path);
 	if (exec(s, sql, "starting a transaction", e))
 		return -1;
@@ -1281,8 +1261,8 @@ int store_commit(store *s, err_info *e)
 {
 	if (sqlite3_get_autocommit(s->db)) {
 		s->tx = TX_NONE;
-		return err_set(e, ERR_DB,
-		               "internal error: no transaction on %s to commit", s->path);
+		return err_set(e, ERR_DB, "internal error: no transaction on %s to commit",
+		               s->path);
 	}
 	if (exec(s, "COMMIT", "saving", e)) {
 		if (sqlite3_get_autocommit(s->db)) {
@@ -1408,8 +1388,7 @@ static int drop_alias(store *s, const char *slug, err_info *e)
 	return run(s, st, "updating aliases", e);
 }
 
-int store_page_create(store *s, const char *slug, const char *title, int64_t *id,
-                      err_info *e)
+int store_page_create(store *s, const char *slug, const char *title, int64_t *id, err_info *e)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -1449,10 +1428,9 @@ int store_page_by_alias(store *s, const char *slug, store_page *out, err_info *e
 	return one_page(s, st, out, e);
 }
 
-int store_page_set_slug(store *s, int64_t page_id, const char *new_slug, int64_t at_ms,
-                        err_info *e)
+int store_page_set_slug(store *s, int64_t page_id, const char *new_slug, int64_t at_ms, err_info *e)
 {
-	store_page p = {0};
+	store_page p = { 0 };
 	sqlite3_stmt *st;
 	int r;
 
@@ -1562,18 +1540,10 @@ int store_page_list_all(store *s, int order, store_page_list *out, err_info *e)
 	out->v = NULL;
 	out->n = 0;
 	switch (order) {
-	case STORE_BY_SLUG:
-		id = Q_LIST_SLUG;
-		break;
-	case STORE_BY_TITLE:
-		id = Q_LIST_TITLE;
-		break;
-	case STORE_BY_CHANGE:
-		id = Q_LIST_CHANGE;
-		break;
-	default:
-		return err_set(e, ERR_USAGE, "internal error: unknown page order %d",
-		               order);
+	case STORE_BY_SLUG: id = Q_LIST_SLUG; break;
+	case STORE_BY_TITLE: id = Q_LIST_TITLE; break;
+	case STORE_BY_CHANGE: id = Q_LIST_CHANGE; break;
+	default: return err_set(e, ERR_USAGE, "internal error: unknown page order %d", order);
 	}
 	if (!(st = prep(s, id, e)))
 		return -1;
@@ -1653,7 +1623,7 @@ static void read_rev(sqlite3_stmt *st, store_rev *r)
 
 enum body_kind { BODY_FULL, BODY_SNAPSHOT, BODY_DELTA, BODY_BAD };
 
-static const char *const body_kinds[] = {"full", "snapshot", "delta"};
+static const char *const body_kinds[] = { "full", "snapshot", "delta" };
 
 static int body_kind(const unsigned char *name)
 {
@@ -1712,7 +1682,7 @@ static int body_get(store *s, int64_t rev, body_row *b, err_info *e)
  * with it.  Takes b->data over.  Its cache index, or -1 when damaged. */
 static long start_text(text_cache *c, inflater *f, body_row *b)
 {
-	lines l = {0};
+	lines l = { 0 };
 	char *t = NULL;
 	int ok = 0;
 
@@ -1781,8 +1751,8 @@ static int body_decode(store *s, int64_t rev, char **out, size_t *len, err_info 
 {
 	text_cache *c = &s->cache;
 	body_row *chain = NULL;
-	lines local[2] = {{0}};
-	inflater f = {0};
+	lines local[2] = { { 0 } };
+	inflater f = { 0 };
 	size_t n = 0, litlen, i;
 	int r = -2, li = 0, started;
 	long at;
@@ -1874,7 +1844,7 @@ static int body_compact(store *s, int64_t rev, int64_t num, const char *old, siz
                         int64_t succ_id, const char *succ, size_t slen, err_info *e)
 {
 	buf d = BUF_INIT, z = BUF_INIT;
-	err_info ignored = {0};
+	err_info ignored = { 0 };
 	sqlite3_stmt *st;
 	int kind = BODY_SNAPSHOT, r = -1;
 
@@ -2027,8 +1997,7 @@ static int page_stmt(store *s, enum q id, int64_t page_id, err_info *e)
 
 /* Moves a page's head and title, keeping the search index in step: the
  * page leaves the index with its old text and comes back with the new. */
-static int set_head(store *s, int64_t page_id, int64_t rev, const char *title,
-                    err_info *e)
+static int set_head(store *s, int64_t page_id, int64_t rev, const char *title, err_info *e)
 {
 	sqlite3_stmt *st;
 
@@ -2044,9 +2013,9 @@ static int set_head(store *s, int64_t page_id, int64_t rev, const char *title,
 
 /* Inserts the revision row, and its body: inline before schema 3, as a
  * 'full' row of bodies from then on. */
-static int insert_rev(store *s, int64_t page_id, int64_t num, int64_t parent,
-                      const char *title, const char *body, size_t body_len,
-                      const char *author, int64_t at_ms, const char *summary, err_info *e)
+static int insert_rev(store *s, int64_t page_id, int64_t num, int64_t parent, const char *title,
+                      const char *body, size_t body_len, const char *author, int64_t at_ms,
+                      const char *summary, err_info *e)
 {
 	int inline_body = s->version < 3;
 	sqlite3_stmt *st = prep(s, inline_body ? Q_REV_INSERT_V2 : Q_REV_INSERT, e);
@@ -2087,9 +2056,9 @@ static int insert_rev(store *s, int64_t page_id, int64_t num, int64_t parent,
 	return run(s, st, "saving a revision", e);
 }
 
-int store_rev_add(store *s, int64_t page_id, const char *title, const char *body,
-                  size_t body_len, const char *author, int64_t at_ms, const char *summary,
-                  int64_t *id, int64_t *num, err_info *e)
+int store_rev_add(store *s, int64_t page_id, const char *title, const char *body, size_t body_len,
+                  const char *author, int64_t at_ms, const char *summary, int64_t *id, int64_t *num,
+                  err_info *e)
 {
 	int64_t head = 0, head_num = 0, rev;
 	char *old_title = NULL;
@@ -2105,13 +2074,12 @@ int store_rev_add(store *s, int64_t page_id, const char *title, const char *body
 	if (r <= 0) {
 		free(old_title);
 		return r < 0 ? -1
-		             : err_set(e, ERR_USER, "no page with id %lld",
-		                       (long long)page_id);
+		             : err_set(e, ERR_USER, "no page with id %lld", (long long)page_id);
 	}
 	if (!title || !*title)
 		title = old_title;
-	r = insert_rev(s, page_id, head_num + 1, head, title, body, body_len, author,
-	               at_ms, summary, e);
+	r = insert_rev(s, page_id, head_num + 1, head, title, body, body_len, author, at_ms,
+	               summary, e);
 	rev = sqlite3_last_insert_rowid(s->db); /* its bodies row has the same rowid */
 	/* the index drops the old head's text before that text is compacted */
 	if (r == 0)
@@ -2152,8 +2120,7 @@ int store_rev_get(store *s, int64_t page_id, int64_t num, store_rev *out, err_in
 	return r;
 }
 
-static int rev_rows(store *s, sqlite3_stmt *st, int with_body, store_rev_list *out,
-                    err_info *e)
+static int rev_rows(store *s, sqlite3_stmt *st, int with_body, store_rev_list *out, err_info *e)
 {
 	size_t cap = 0;
 	int rc;
@@ -2382,8 +2349,8 @@ static char *one_line(const unsigned char *t)
 	return buf_detach(&b);
 }
 
-int store_search(store *s, const char *query, const char *open, const char *close,
-                 int limit, store_hit_list *out, err_info *e)
+int store_search(store *s, const char *query, const char *open, const char *close, int limit,
+                 store_hit_list *out, err_info *e)
 {
 	buf q = BUF_INIT;
 	sqlite3_stmt *st;
@@ -2476,8 +2443,7 @@ static int damaged(int rc)
 }
 
 /* Runs one checking query, appending its lines (skipping a lone "ok"). */
-static int check_lines(store *s, const char *sql, const char *prefix, buf *report,
-                       err_info *e)
+static int check_lines(store *s, const char *sql, const char *prefix, buf *report, err_info *e)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, n = 0;
@@ -2521,7 +2487,7 @@ static int check_bodies(store *s, buf *report, err_info *e)
 	                        " WHERE b.kind != 'full' ORDER BY r.page, r.num DESC",
 	                        -1, &st, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		err_info why = {0};
+		err_info why = { 0 };
 		char *t = NULL;
 		size_t len;
 		int r = body_decode(s, sqlite3_column_int64(st, 1), &t, &len, &why);
@@ -2563,8 +2529,7 @@ static int check_fts(store *s, buf *report, err_info *e)
 
 	if (s->readonly)
 		return 0;
-	rc = sqlite3_exec(s->db,
-	                  "INSERT INTO fts(fts, rank) VALUES('integrity-check', 1)", NULL,
+	rc = sqlite3_exec(s->db, "INSERT INTO fts(fts, rank) VALUES('integrity-check', 1)", NULL,
 	                  NULL, NULL);
 	if (rc == SQLITE_OK)
 		return 0;
@@ -2733,8 +2698,8 @@ void store_draft_clear(store_draft *d)
 	memset(d, 0, sizeof *d);
 }
 
-int store_draft_put(store *s, const char *author, const char *slug, int64_t base,
-                    const char *body, size_t len, int64_t at_ms, err_info *e)
+int store_draft_put(store *s, const char *author, const char *slug, int64_t base, const char *body,
+                    size_t len, int64_t at_ms, err_info *e)
 {
 	sqlite3_stmt *st = prep(s, Q_DRAFT_PUT, e);
 
@@ -2748,8 +2713,7 @@ int store_draft_put(store *s, const char *author, const char *slug, int64_t base
 	return run(s, st, "saving a draft", e);
 }
 
-int store_draft_get(store *s, const char *author, const char *slug, store_draft *out,
-                    err_info *e)
+int store_draft_get(store *s, const char *author, const char *slug, store_draft *out, err_info *e)
 {
 	sqlite3_stmt *st = prep(s, Q_DRAFT_GET, e);
 	int rc;
@@ -2859,7 +2823,7 @@ void store_presence_list_free(store_presence_list *l)
 }
 
 int store_presence_get(store *s, const char *slug, int64_t since_ms, store_presence_list *out,
-                        err_info *e)
+                       err_info *e)
 {
 	sqlite3_stmt *st = prep(s, Q_PRESENCE_LIST, e);
 	size_t cap = 0;

@@ -63,8 +63,7 @@ store *store_open(const char *path, int flags, int *created, err_info *e);
 /* Like store_open but migrates only up to `version` (tests use it to make
  * old databases).  Below version 3, store_rev_add writes the body inline as
  * those versions did; reading bodies needs the current schema. */
-store *store_open_version(const char *path, int flags, int version, int *created,
-                          err_info *e);
+store *store_open_version(const char *path, int flags, int version, int *created, err_info *e);
 
 /* Closes the handle; NULL-safe.  Rolls back an open transaction. */
 void store_close(store *s);
@@ -115,8 +114,7 @@ int store_page_by_title(store *s, const char *title, store_page *out, err_info *
 /* Creates a page row with no revision yet (head 0); inside a write
  * transaction.  Fails with ERR_USER when the slug is taken; an alias with
  * that slug is dropped (a page wins over an old name). */
-int store_page_create(store *s, const char *slug, const char *title, int64_t *id,
-                      err_info *e);
+int store_page_create(store *s, const char *slug, const char *title, int64_t *id, err_info *e);
 
 /* Looks a page up by one of its old slugs (schema 4: aliases left by
  * store_page_set_slug).  1 found, 0 not found, -1 error. */
@@ -175,9 +173,9 @@ void store_rev_clear(store_rev *r);
  * refreshes the search index.  The previous head's text is re-encoded, in
  * the same transaction, as a delta against this one or as a snapshot.  Its
  * number is head_num + 1.  Stores *id and *num when not NULL. */
-int store_rev_add(store *s, int64_t page_id, const char *title, const char *body,
-                  size_t body_len, const char *author, int64_t at_ms,
-                  const char *summary, int64_t *id, int64_t *num, err_info *e);
+int store_rev_add(store *s, int64_t page_id, const char *title, const char *body, size_t body_len,
+                  const char *author, int64_t at_ms, const char *summary, int64_t *id, int64_t *num,
+                  err_info *e);
 
 /* Loads revision `num` of a page (num 0 = head), with its body, rebuilt
  * from its delta chain when it is not the head (the handle keeps recently
@@ -216,8 +214,7 @@ void store_link_list_free(store_link_list *l);
 
 /* Replaces the outgoing links of a page (inside a write transaction).
  * Duplicates in `slugs` are stored once. */
-int store_links_set(store *s, int64_t page_id, char *const *slugs, size_t n,
-                    err_info *e);
+int store_links_set(store *s, int64_t page_id, char *const *slugs, size_t n, err_info *e);
 
 /* Outgoing links of a page, sorted by slug, with the target's title when
  * the target exists. */
@@ -253,8 +250,8 @@ void store_hit_list_free(store_hit_list *l);
 /* Full-text search of head revisions: each whitespace-separated word of
  * `query` must match (as a quoted FTS5 term, so no user input is FTS5
  * syntax); titles weigh ten times bodies; best first; at most `limit`. */
-int store_search(store *s, const char *query, const char *open, const char *close,
-                 int limit, store_hit_list *out, err_info *e);
+int store_search(store *s, const char *query, const char *open, const char *close, int limit,
+                 store_hit_list *out, err_info *e);
 
 /* Marks a page deleted (1) or live (0), inside a write transaction.  A
  * deleted page leaves the search index, the lists and the backlinks; its
@@ -275,11 +272,10 @@ void store_draft_clear(store_draft *d);
 
 /* Stores (replaces) the draft of `author` for page `slug`.  One statement,
  * so it needs no transaction; it waits up to the busy timeout. */
-int store_draft_put(store *s, const char *author, const char *slug, int64_t base,
-                    const char *body, size_t len, int64_t at_ms, err_info *e);
+int store_draft_put(store *s, const char *author, const char *slug, int64_t base, const char *body,
+                    size_t len, int64_t at_ms, err_info *e);
 /* 1 found, 0 none, -1 error. */
-int store_draft_get(store *s, const char *author, const char *slug, store_draft *out,
-                    err_info *e);
+int store_draft_get(store *s, const char *author, const char *slug, store_draft *out, err_info *e);
 int store_draft_delete(store *s, const char *author, const char *slug, err_info *e);
 
 /* --- presence and change detection --------------------------------------- */
@@ -310,7 +306,7 @@ int store_presence_gc(store *s, int64_t before_ms, err_info *e);
 /* Rows with a heartbeat at or after since_ms, of one page (slug) or of all
  * (NULL), by page, editors first. */
 int store_presence_get(store *s, const char *slug, int64_t since_ms, store_presence_list *out,
-                        err_info *e);
+                       err_info *e);
 
 /* SQLite's PRAGMA data_version: changes when another connection commits.
  * Cheap enough to poll several times a second. */

@@ -55,21 +55,21 @@ struct textbuf {
 	line *l;
 	size_t n, cap;
 	tb_pos cur;
-	int goal_set;    /* a run of vertical moves is under way */
-	size_t goal;     /* its column (within the row when wrapping) */
-	int goal_width;  /* the width it was taken at, 0 = unwrapped */
+	int goal_set;   /* a run of vertical moves is under way */
+	size_t goal;    /* its column (within the row when wrapping) */
+	int goal_width; /* the width it was taken at, 0 = unwrapped */
 	int has_mark;
 	tb_pos mark;
 	buf cut;
-	int cut_lines;   /* the cut buffer holds whole lines (Ctrl-K) */
+	int cut_lines; /* the cut buffer holds whole lines (Ctrl-K) */
 	int last_op, prev_op;
 	urec *u;
 	size_t nu, ucap;
-	size_t nundo;    /* u[0..nundo) are applied, u[nundo..nu) can be redone */
+	size_t nundo; /* u[0..nundo) are applied, u[nundo..nu) can be redone */
 	unsigned long step;
-	size_t saved;    /* nundo at the last save */
-	int saved_lost;  /* the saved state can no longer be reached */
-	size_t ubytes;   /* memory held by the history, bytes */
+	size_t saved;   /* nundo at the last save */
+	int saved_lost; /* the saved state can no longer be reached */
+	size_t ubytes;  /* memory held by the history, bytes */
 	size_t ulimit;
 };
 
@@ -135,11 +135,11 @@ static int is_ri(uint32_t cp)
 static int is_pict(uint32_t cp)
 {
 	static const uint32_t r[][2] = {
-	    {0xA9, 0xA9},       {0xAE, 0xAE},     {0x203C, 0x203C}, {0x2049, 0x2049},
-	    {0x2122, 0x2122},   {0x2139, 0x2139}, {0x2194, 0x21AA}, {0x231A, 0x23FF},
-	    {0x24C2, 0x24C2},   {0x25AA, 0x25FE}, {0x2600, 0x27BF}, {0x2934, 0x2935},
-	    {0x2B05, 0x2B55},   {0x3030, 0x3030}, {0x303D, 0x303D}, {0x3297, 0x3299},
-	    {0x1F000, 0x1FFFD},
+		{ 0xA9, 0xA9 },       { 0xAE, 0xAE },     { 0x203C, 0x203C }, { 0x2049, 0x2049 },
+		{ 0x2122, 0x2122 },   { 0x2139, 0x2139 }, { 0x2194, 0x21AA }, { 0x231A, 0x23FF },
+		{ 0x24C2, 0x24C2 },   { 0x25AA, 0x25FE }, { 0x2600, 0x27BF }, { 0x2934, 0x2935 },
+		{ 0x2B05, 0x2B55 },   { 0x3030, 0x3030 }, { 0x303D, 0x303D }, { 0x3297, 0x3299 },
+		{ 0x1F000, 0x1FFFD },
 	};
 	size_t i;
 
@@ -533,7 +533,8 @@ textbuf *tb_new_from(const char *text, size_t len)
 	end = text + len;
 	memset(tb, 0, sizeof *tb);
 	tb->ulimit = UNDO_LIMIT_DEFAULT;
-	for (nl = len ? memchr(p, '\n', len) : NULL; nl; nl = memchr(nl + 1, '\n', (size_t)(end - nl - 1)))
+	for (nl = len ? memchr(p, '\n', len) : NULL; nl;
+	     nl = memchr(nl + 1, '\n', (size_t)(end - nl - 1)))
 		count++;
 	tb->l = grow_array(NULL, &tb->cap, count, sizeof *tb->l);
 	memset(tb->l, 0, count * sizeof *tb->l);
@@ -626,7 +627,7 @@ typedef struct wrapper {
 	size_t width; /* 0: no wrapping */
 	size_t off;   /* where the next row starts */
 	size_t col;
-	int state;    /* 0 text rows to come, 1 the empty row after a full one, 2 done */
+	int state; /* 0 text rows to come, 1 the empty row after a full one, 2 done */
 } wrapper;
 
 static void wrap_init(wrapper *w, const char *s, size_t n, int width)
@@ -738,7 +739,7 @@ static size_t col_in_row(const char *s, size_t n, const tb_row *r, size_t off)
  * *k is its index.  w stays ready for the rows after it. */
 static tb_row row_of(wrapper *w, size_t off, size_t *k, tb_row *prev)
 {
-	tb_row r = {0, 0, 0, 0};
+	tb_row r = { 0, 0, 0, 0 };
 
 	*k = 0;
 	while (wrap_next(w, &r)) {
@@ -955,7 +956,7 @@ static int move_row(textbuf *tb, int dir, int width)
 	size_t n, k;
 	const char *s = text_of(tb, tb->cur.line, &n);
 	wrapper w;
-	tb_row r, prev = {0, 0, 0, 0};
+	tb_row r, prev = { 0, 0, 0, 0 };
 
 	if (width < 0)
 		width = 0;
@@ -1254,7 +1255,7 @@ int tb_delete(textbuf *tb)
 int tb_cut_line(textbuf *tb)
 {
 	size_t l = tb->cur.line;
-	tb_pos a = {l, 0}, b = {l + 1, 0};
+	tb_pos a = { l, 0 }, b = { l + 1, 0 };
 	const char *eol = eol_for(tb, l);
 	int run;
 

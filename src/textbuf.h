@@ -152,7 +152,10 @@ typedef struct tb_rows {
 	size_t cap;
 } tb_rows;
 
-#define TB_ROWS_INIT {NULL, 0, 0}
+#define TB_ROWS_INIT                                                                               \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 /* Fills *out (replacing its contents) with the display rows of `line` at
  * `width` and returns how many (>= 1).  out keeps its memory between calls;

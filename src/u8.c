@@ -224,7 +224,7 @@ char *u8_slug(const char *title)
 		if (cp == 0xFFFD && len == 1)
 			cp = ' ';
 		if (cp < 0x80 ? (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
-		                    (cp >= 'A' && cp <= 'Z')
+		                        (cp >= 'A' && cp <= 'Z')
 		              : (loc && iswalnum_l((wint_t)cp, loc))) {
 			if (pending_dash && b.len)
 				buf_putc(&b, '-');

@@ -19,8 +19,8 @@
 #include "u8.h"
 
 const struct ui_action_info ui_actions[UA_COUNT] = {
-#define UI_INFO(id, name, help) {name, help},
-    UI_ACTIONS(UI_INFO)
+#define UI_INFO(id, name, help) { name, help },
+	UI_ACTIONS(UI_INFO)
 #undef UI_INFO
 };
 
@@ -29,71 +29,71 @@ const struct ui_action_info ui_actions[UA_COUNT] = {
 
 /* The default key bindings: less, vi and w3m habits. */
 const struct ui_binding ui_bindings[] = {
-    {'j', 0, UA_DOWN},
-    {KEY_DOWN, 0, UA_DOWN},
-    {CTRL('n'), 0, UA_DOWN},
-    {CTRL('e'), 0, UA_DOWN},
-    {'k', 0, UA_UP},
-    {KEY_UP, 0, UA_UP},
-    {CTRL('p'), 0, UA_UP},
-    {CTRL('y'), 0, UA_UP},
-    {' ', 0, UA_PAGE_DOWN},
-    {'f', 0, UA_PAGE_DOWN},
-    {KEY_NPAGE, 0, UA_PAGE_DOWN},
-    {CTRL('f'), 0, UA_PAGE_DOWN},
-    {'b', 0, UA_PAGE_UP},
-    {KEY_PPAGE, 0, UA_PAGE_UP},
-    {CTRL('b'), 0, UA_PAGE_UP},
-    {'d', 0, UA_HALF_DOWN},
-    {CTRL('d'), 0, UA_HALF_DOWN},
-    {'u', 0, UA_HALF_UP},
-    {CTRL('u'), 0, UA_HALF_UP},
-    {'g', 0, UA_TOP},
-    {KEY_HOME, 0, UA_TOP},
-    {'<', 0, UA_TOP},
-    {'G', 0, UA_BOTTOM},
-    {KEY_END, 0, UA_BOTTOM},
-    {'>', 0, UA_BOTTOM},
-    {KEY_LEFT, 0, UA_LEFT},
-    {KEY_RIGHT, 0, UA_RIGHT},
-    {'/', 0, UA_FIND},
-    {'?', 0, UA_FIND_BACK},
-    {'n', 0, UA_FIND_NEXT},
-    {'N', 0, UA_FIND_PREV},
-    {'\t', 0, UA_NEXT_LINK},
-    {KEY_BTAB, 0, UA_PREV_LINK},
-    {'\n', 0, UA_FOLLOW},
-    {'\r', 0, UA_FOLLOW},
-    {KEY_ENTER, 0, UA_FOLLOW},
-    {KEY_BACKSPACE, 0, UA_BACK},
-    {127, 0, UA_BACK},
-    {CTRL('h'), 0, UA_BACK},
-    {'B', 0, UA_BACK},
-    {UI_KEY_ALT_LEFT, 0, UA_BACK},
-    {UI_KEY_ALT_RIGHT, 0, UA_FORWARD},
-    {']', ']', UA_NEXT_HEADING},
-    {'[', '[', UA_PREV_HEADING},
-    {'t', 0, UA_OUTLINE},
-    {'o', 0, UA_OPEN},
-    {'i', 0, UA_INDEX},
-    {'s', 0, UA_SEARCH_WIKI},
-    {'L', 0, UA_BACKLINKS},
-    {'R', 0, UA_RECENT},
-    {'S', 0, UA_SORT},
-    {'h', 0, UA_HELP},
-    {KEY_F(1), 0, UA_HELP},
-    {'r', 0, UA_REDRAW},
-    {CTRL('l'), 0, UA_REDRAW},
-    {'q', 0, UA_CLOSE},
-    {'Q', 0, UA_QUIT},
-    {'y', 0, UA_COPY},
-    {'e', 0, UA_EDIT},
-    {'H', 0, UA_HISTORY},
-    {'v', 0, UA_EDIT_EXTERNAL},
-    {'D', 0, UA_DASHBOARD},
-    {'c', 0, UA_NEW_PAGE},
-    {'m', 0, UA_RENAME},
-    {0, 0, UA_NONE},
+	{ 'j', 0, UA_DOWN },
+	{ KEY_DOWN, 0, UA_DOWN },
+	{ CTRL('n'), 0, UA_DOWN },
+	{ CTRL('e'), 0, UA_DOWN },
+	{ 'k', 0, UA_UP },
+	{ KEY_UP, 0, UA_UP },
+	{ CTRL('p'), 0, UA_UP },
+	{ CTRL('y'), 0, UA_UP },
+	{ ' ', 0, UA_PAGE_DOWN },
+	{ 'f', 0, UA_PAGE_DOWN },
+	{ KEY_NPAGE, 0, UA_PAGE_DOWN },
+	{ CTRL('f'), 0, UA_PAGE_DOWN },
+	{ 'b', 0, UA_PAGE_UP },
+	{ KEY_PPAGE, 0, UA_PAGE_UP },
+	{ CTRL('b'), 0, UA_PAGE_UP },
+	{ 'd', 0, UA_HALF_DOWN },
+	{ CTRL('d'), 0, UA_HALF_DOWN },
+	{ 'u', 0, UA_HALF_UP },
+	{ CTRL('u'), 0, UA_HALF_UP },
+	{ 'g', 0, UA_TOP },
+	{ KEY_HOME, 0, UA_TOP },
+	{ '<', 0, UA_TOP },
+	{ 'G', 0, UA_BOTTOM },
+	{ KEY_END, 0, UA_BOTTOM },
+	{ '>', 0, UA_BOTTOM },
+	{ KEY_LEFT, 0, UA_LEFT },
+	{ KEY_RIGHT, 0, UA_RIGHT },
+	{ '/', 0, UA_FIND },
+	{ '?', 0, UA_FIND_BACK },
+	{ 'n', 0, UA_FIND_NEXT },
+	{ 'N', 0, UA_FIND_PREV },
+	{ '\t', 0, UA_NEXT_LINK },
+	{ KEY_BTAB, 0, UA_PREV_LINK },
+	{ '\n', 0, UA_FOLLOW },
+	{ '\r', 0, UA_FOLLOW },
+	{ KEY_ENTER, 0, UA_FOLLOW },
+	{ KEY_BACKSPACE, 0, UA_BACK },
+	{ 127, 0, UA_BACK },
+	{ CTRL('h'), 0, UA_BACK },
+	{ 'B', 0, UA_BACK },
+	{ UI_KEY_ALT_LEFT, 0, UA_BACK },
+	{ UI_KEY_ALT_RIGHT, 0, UA_FORWARD },
+	{ ']', ']', UA_NEXT_HEADING },
+	{ '[', '[', UA_PREV_HEADING },
+	{ 't', 0, UA_OUTLINE },
+	{ 'o', 0, UA_OPEN },
+	{ 'i', 0, UA_INDEX },
+	{ 's', 0, UA_SEARCH_WIKI },
+	{ 'L', 0, UA_BACKLINKS },
+	{ 'R', 0, UA_RECENT },
+	{ 'S', 0, UA_SORT },
+	{ 'h', 0, UA_HELP },
+	{ KEY_F(1), 0, UA_HELP },
+	{ 'r', 0, UA_REDRAW },
+	{ CTRL('l'), 0, UA_REDRAW },
+	{ 'q', 0, UA_CLOSE },
+	{ 'Q', 0, UA_QUIT },
+	{ 'y', 0, UA_COPY },
+	{ 'e', 0, UA_EDIT },
+	{ 'H', 0, UA_HISTORY },
+	{ 'v', 0, UA_EDIT_EXTERNAL },
+	{ 'D', 0, UA_DASHBOARD },
+	{ 'c', 0, UA_NEW_PAGE },
+	{ 'm', 0, UA_RENAME },
+	{ 0, 0, UA_NONE },
 };
 
 void ui_key_name(buf *b, const struct ui_binding *k)
@@ -102,13 +102,25 @@ void ui_key_name(buf *b, const struct ui_binding *k)
 		int key;
 		const char *name;
 	} names[] = {
-	    {KEY_DOWN, "Down"},   {KEY_UP, "Up"},        {KEY_LEFT, "Left"},
-	    {KEY_RIGHT, "Right"}, {KEY_NPAGE, "PgDn"},   {KEY_PPAGE, "PgUp"},
-	    {KEY_HOME, "Home"},   {KEY_END, "End"},      {KEY_BTAB, "Shift-Tab"},
-	    {KEY_ENTER, "KP-Enter"}, {KEY_BACKSPACE, "Backspace"}, {KEY_F(1), "F1"},
-	    {UI_KEY_ALT_LEFT, "Alt-Left"}, {UI_KEY_ALT_RIGHT, "Alt-Right"},
-	    {' ', "Space"},       {'\t', "Tab"},         {'\n', "Ctrl-J"},
-	    {'\r', "Enter"},      {127, "DEL"},
+		{ KEY_DOWN, "Down" },
+		{ KEY_UP, "Up" },
+		{ KEY_LEFT, "Left" },
+		{ KEY_RIGHT, "Right" },
+		{ KEY_NPAGE, "PgDn" },
+		{ KEY_PPAGE, "PgUp" },
+		{ KEY_HOME, "Home" },
+		{ KEY_END, "End" },
+		{ KEY_BTAB, "Shift-Tab" },
+		{ KEY_ENTER, "KP-Enter" },
+		{ KEY_BACKSPACE, "Backspace" },
+		{ KEY_F(1), "F1" },
+		{ UI_KEY_ALT_LEFT, "Alt-Left" },
+		{ UI_KEY_ALT_RIGHT, "Alt-Right" },
+		{ ' ', "Space" },
+		{ '\t', "Tab" },
+		{ '\n', "Ctrl-J" },
+		{ '\r', "Enter" },
+		{ 127, "DEL" },
 	};
 	size_t i;
 	int key;
@@ -273,12 +285,12 @@ char *ui_prompt(struct ui *ui, const char *label, const char *initial,
 		if (ch == 27 || ch == CTRL('c') || ch == CTRL('g'))
 			break;
 		if (ch == '\n' || ch == '\r') {
-done:
+		done:
 			result = buf_detach(&text);
 			break;
 		}
 		if (ch == 127 || ch == CTRL('h')) {
-backspace:
+		backspace:
 			while (text.len && (text.ptr[text.len - 1] & 0xC0) == 0x80)
 				text.len--;
 			if (text.len)
@@ -375,7 +387,8 @@ static int load_file(struct ui *ui, const char *name, struct ui_page *p, err_inf
 		buf_puts(&path, name);
 		f = fopen(buf_cstr(&path), "rb");
 		if (!f) {
-			err_set(e, ERR_USER, "cannot open %s: %s", buf_cstr(&path), strerror(errno));
+			err_set(e, ERR_USER, "cannot open %s: %s", buf_cstr(&path),
+			        strerror(errno));
 			buf_free(&path);
 			return -1;
 		}
@@ -407,8 +420,8 @@ int ui_load_page(struct ui *ui, const char *name, struct ui_page *p, err_info *e
 
 int ui_load_rev(struct ui *ui, const char *name, int64_t rev, struct ui_page *p, err_info *e)
 {
-	store_page sp = {0};
-	store_rev r = {0};
+	store_page sp = { 0 };
+	store_rev r = { 0 };
 	int found;
 
 	memset(p, 0, sizeof *p);
@@ -485,17 +498,17 @@ void ui_age(buf *b, int64_t at_ms)
 
 void ui_complete_pages(struct ui *ui, const char *prefix, buf *out)
 {
-	store_page_list l = {0};
+	store_page_list l = { 0 };
 	const char *first = NULL;
 	size_t i, plen = strlen(prefix), common = 0;
 	int matches = 0;
 
-	if (!ui->opts->w || store_page_list_all(wiki_store(ui->opts->w), STORE_BY_SLUG, &l,
-	                                        NULL) < 0)
+	if (!ui->opts->w ||
+	    store_page_list_all(wiki_store(ui->opts->w), STORE_BY_SLUG, &l, NULL) < 0)
 		return;
 	/* Complete to the longest common extension of matching slugs/titles. */
 	for (i = 0; i < l.n; i++) {
-		const char *cands[2] = {l.v[i].slug, l.v[i].title};
+		const char *cands[2] = { l.v[i].slug, l.v[i].title };
 
 		for (int k = 0; k < 2; k++) {
 			const char *c = cands[k];
@@ -564,17 +577,10 @@ attr_t ui_diff_attr(struct ui *ui, char origin, short *pair)
 {
 	*pair = 0;
 	switch (origin) {
-	case '+':
-		*pair = ui->color ? PAIR_CODE : 0;
-		return A_BOLD;
-	case '-':
-		*pair = ui->color ? PAIR_MISSING : 0;
-		return ui->color ? A_NORMAL : A_DIM;
-	case '@':
-		*pair = ui->color ? PAIR_LINK : 0;
-		return A_BOLD;
-	default:
-		return A_NORMAL;
+	case '+': *pair = ui->color ? PAIR_CODE : 0; return A_BOLD;
+	case '-': *pair = ui->color ? PAIR_MISSING : 0; return ui->color ? A_NORMAL : A_DIM;
+	case '@': *pair = ui->color ? PAIR_LINK : 0; return A_BOLD;
+	default: return A_NORMAL;
 	}
 }
 
@@ -613,8 +619,8 @@ attr_t ui_style_attr(struct ui *ui, uint32_t s, short *pair)
 	return a;
 }
 
-void ui_draw_line(struct ui *ui, int y, const layout_line *l, int hscroll, int cols,
-                  int focus, const int *marks, size_t nmarks)
+void ui_draw_line(struct ui *ui, int y, const layout_line *l, int hscroll, int cols, int focus,
+                  const int *marks, size_t nmarks)
 {
 	int col = 0, x = 0, w;
 	size_t si, i, len, m;
@@ -665,7 +671,7 @@ void ui_draw_line(struct ui *ui, int y, const layout_line *l, int hscroll, int c
 
 void ui_others_on(struct ui *ui, const char *slug, buf *out)
 {
-	store_presence_list l = {0};
+	store_presence_list l = { 0 };
 
 	if (!ui->opts->w || wiki_presence_others(ui->opts->w, slug, &l, NULL) < 0)
 		return;
@@ -704,14 +710,13 @@ static void poll_live(struct ui *ui)
 	if (!slug)
 		return;
 	/* At once when the page or the mode changes, else every 5 s. */
-	if (!ui->opts->read_only &&
-	    (now - ui->last_beat >= 5000 || editing != ui->beat_editing || !ui->beat_slug ||
-	     strcmp(slug, ui->beat_slug) != 0)) {
+	if (!ui->opts->read_only && (now - ui->last_beat >= 5000 || editing != ui->beat_editing ||
+	                             !ui->beat_slug || strcmp(slug, ui->beat_slug) != 0)) {
 		free(ui->beat_slug);
 		ui->beat_slug = strdup(slug);
 		ui->beat_editing = editing;
-		wiki_presence_beat(ui->opts->w, ui->opts->author ? ui->opts->author : "unknown", slug,
-		                   editing, NULL);
+		wiki_presence_beat(ui->opts->w, ui->opts->author ? ui->opts->author : "unknown",
+		                   slug, editing, NULL);
 		ui->last_beat = now;
 	}
 	if (now - ui->others_at >= 2000) {
@@ -737,7 +742,8 @@ static void draw_status(struct ui *ui)
 	move(y, 0);
 	for (int i = 0; i < ui->cols; i++)
 		addch(' ');
-	lw = put_clipped(y, 0, buf_cstr(&left), ui->cols - rw - 1 > 0 ? ui->cols - rw - 1 : ui->cols);
+	lw = put_clipped(y, 0, buf_cstr(&left),
+	                 ui->cols - rw - 1 > 0 ? ui->cols - rw - 1 : ui->cols);
 	if (rw + lw + 1 <= ui->cols)
 		put_clipped(y, ui->cols - rw, buf_cstr(&right), rw);
 	attrset(A_NORMAL);
@@ -791,21 +797,15 @@ static void generic_action(struct ui *ui, enum ui_action a)
 	struct view *page = ui_page_view(ui);
 
 	switch (a) {
-	case UA_QUIT:
-		ui->quit = 1;
-		break;
+	case UA_QUIT: ui->quit = 1; break;
 	case UA_CLOSE:
 		if (ui->depth > 1)
 			ui_pop(ui);
 		else
 			ui->quit = 1;
 		break;
-	case UA_HELP:
-		ui_push(ui, view_help_new(ui));
-		break;
-	case UA_REDRAW:
-		clearok(curscr, TRUE);
-		break;
+	case UA_HELP: ui_push(ui, view_help_new(ui)); break;
+	case UA_REDRAW: clearok(curscr, TRUE); break;
 	case UA_INDEX:
 		if (!ui->opts->w)
 			ui_message(ui, 1, "no index when viewing files");
@@ -822,7 +822,8 @@ static void generic_action(struct ui *ui, enum ui_action a)
 		char *q;
 
 		if (!ui->opts->w) {
-			ui_message(ui, 1, "no wiki search when viewing files: use / to search the page");
+			ui_message(ui, 1,
+			           "no wiki search when viewing files: use / to search the page");
 			break;
 		}
 		q = ui_prompt(ui, "Search the wiki: ", NULL, NULL);
@@ -848,9 +849,7 @@ static void generic_action(struct ui *ui, enum ui_action a)
 		else if (view_page_name(page))
 			ui_push(ui, view_backlinks_new(ui, view_page_name(page)));
 		break;
-	case UA_OUTLINE:
-		ui_push(ui, view_outline_new(ui));
-		break;
+	case UA_OUTLINE: ui_push(ui, view_outline_new(ui)); break;
 	case UA_EDIT:
 		if (ui->opts->read_only)
 			ui_message(ui, 1, "this session is read-only");
@@ -891,8 +890,9 @@ static void generic_action(struct ui *ui, enum ui_action a)
 		char *title;
 
 		if (!ui->opts->w || ui->opts->read_only) {
-			ui_message(ui, 1, ui->opts->w ? "this session is read-only"
-			                              : "no new pages when viewing files");
+			ui_message(ui, 1,
+			           ui->opts->w ? "this session is read-only"
+			                       : "no new pages when viewing files");
 			break;
 		}
 		title = ui_prompt(ui, "New page title: ", NULL, NULL);
@@ -901,8 +901,7 @@ static void generic_action(struct ui *ui, enum ui_action a)
 		free(title);
 		break;
 	}
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -976,17 +975,18 @@ static int start_terminal(struct ui *ui, err_info *e)
 		return err_set(e, ERR_USAGE, "the terminal interface needs a terminal");
 	/* `docday view -` read its text from stdin: keys come from the tty. */
 	if (!isatty(STDIN_FILENO) && !(in = fopen("/dev/tty", "r")))
-		return err_set(e, ERR_USAGE, "the terminal interface needs a terminal to read keys");
+		return err_set(e, ERR_USAGE,
+		               "the terminal interface needs a terminal to read keys");
 	scr = newterm(NULL, stdout, in);
 	if (!scr) {
 		/* Unknown TERM: a common type is better than no program. */
-		static const char *const fallbacks[] = {"xterm-256color", "xterm", "vt100"};
+		static const char *const fallbacks[] = { "xterm-256color", "xterm", "vt100" };
 
 		for (size_t i = 0; !scr && i < 3; i++) {
 			scr = newterm(fallbacks[i], stdout, in);
 			if (scr)
-				ui_message(ui, 1, "unknown terminal type '%s': using %s", term ? term : "",
-				           fallbacks[i]);
+				ui_message(ui, 1, "unknown terminal type '%s': using %s",
+				           term ? term : "", fallbacks[i]);
 		}
 		if (!scr)
 			return err_set(e, ERR_USAGE, "cannot use the terminal (TERM=%s)",

@@ -13,14 +13,14 @@
 #include "wiki.h"
 
 typedef struct ui_opts {
-	wiki *w;            /* the wiki, or NULL to view files */
-	const char *start;  /* page name (slug or title), or a file path */
-	const char *label;  /* shown in the status line: db path or folder */
-	int no_color;       /* NO_COLOR or --color=never */
-	const char *author; /* who saves (login name) */
-	int read_only;      /* browse only: no saving, no presence rows */
-	int restricted;     /* no way out: no suspend, no $EDITOR, no files */
-	int ascii;          /* layout decorations from ASCII only */
+	wiki *w;                /* the wiki, or NULL to view files */
+	const char *start;      /* page name (slug or title), or a file path */
+	const char *label;      /* shown in the status line: db path or folder */
+	int no_color;           /* NO_COLOR or --color=never */
+	const char *author;     /* who saves (login name) */
+	int read_only;          /* browse only: no saving, no presence rows */
+	int restricted;         /* no way out: no suspend, no $EDITOR, no files */
+	int ascii;              /* layout decorations from ASCII only */
 	const char *stdin_text; /* file mode: the text of "-" (read before) */
 	size_t stdin_len;
 } ui_opts;

@@ -6,8 +6,8 @@
 
 #include <curses.h>
 #include <stddef.h>
-#include <wchar.h>
 #include <stdint.h>
+#include <wchar.h>
 
 #include "buf.h"
 #include "layout.h"
@@ -16,53 +16,53 @@
 
 /* Every action: its name and its help line; the help view prints them with
  * the keys bound to each, from the same table that dispatches keys. */
-#define UI_ACTIONS(X)                                                              \
-	X(NONE, "none", "")                                                        \
-	X(DOWN, "down", "scroll down one line (N lines with a count)")             \
-	X(UP, "up", "scroll up one line")                                          \
-	X(PAGE_DOWN, "page-down", "scroll down one screen")                        \
-	X(PAGE_UP, "page-up", "scroll up one screen")                              \
-	X(HALF_DOWN, "half-down", "scroll down half a screen")                     \
-	X(HALF_UP, "half-up", "scroll up half a screen")                           \
-	X(TOP, "top", "go to the top, or to line N with a count (12g)")            \
-	X(BOTTOM, "bottom", "go to the end, or to line N with a count")            \
-	X(LEFT, "left", "scroll wide lines left")                                  \
-	X(RIGHT, "right", "scroll wide lines right")                               \
-	X(FIND, "find", "search forward in the page")                              \
-	X(FIND_BACK, "find-back", "search backward in the page")                   \
-	X(FIND_NEXT, "find-next", "next match")                                    \
-	X(FIND_PREV, "find-prev", "previous match")                                \
-	X(NEXT_LINK, "next-link", "focus the next link")                           \
-	X(PREV_LINK, "prev-link", "focus the previous link")                       \
-	X(FOLLOW, "follow", "follow the focused link / open the selected entry")   \
-	X(BACK, "back", "go back to the previous page")                            \
-	X(FORWARD, "forward", "go forward again")                                  \
-	X(NEXT_HEADING, "next-heading", "jump to the next heading")                \
-	X(PREV_HEADING, "prev-heading", "jump to the previous heading")            \
-	X(OUTLINE, "outline", "the outline (table of contents) of the page")       \
-	X(OPEN, "open", "open a page by name (Tab completes)")                     \
-	X(INDEX, "index", "the index of all pages")                                \
-	X(SEARCH_WIKI, "search", "search the whole wiki")                          \
-	X(BACKLINKS, "backlinks", "the pages linking to this page")                \
-	X(RECENT, "recent", "recent changes")                                      \
-	X(SORT, "sort", "change the sort order of a list")                         \
-	X(COPY, "copy", "copy the focused link's URL to the clipboard (OSC 52)")   \
-	X(EDIT, "edit", "edit this page (Ctrl-S saves, Ctrl-X leaves)")            \
-	X(HISTORY, "history", "revisions of this page (Enter d m u b inside)")      \
-	X(EDIT_EXTERNAL, "edit-external", "edit this page in $VISUAL or $EDITOR")  \
-	X(DASHBOARD, "dashboard", "documentation day: wanted, stubs, today, now")   \
-	X(NEW_PAGE, "new-page", "create a new page by title")                      \
-	X(RENAME, "rename", "rename this page; links to it follow")                \
-	X(HELP, "help", "this help")                                               \
-	X(REDRAW, "redraw", "redraw the screen")                                   \
-	X(CLOSE, "close", "close this view; quit from the page")                   \
+#define UI_ACTIONS(X)                                                                              \
+	X(NONE, "none", "")                                                                        \
+	X(DOWN, "down", "scroll down one line (N lines with a count)")                             \
+	X(UP, "up", "scroll up one line")                                                          \
+	X(PAGE_DOWN, "page-down", "scroll down one screen")                                        \
+	X(PAGE_UP, "page-up", "scroll up one screen")                                              \
+	X(HALF_DOWN, "half-down", "scroll down half a screen")                                     \
+	X(HALF_UP, "half-up", "scroll up half a screen")                                           \
+	X(TOP, "top", "go to the top, or to line N with a count (12g)")                            \
+	X(BOTTOM, "bottom", "go to the end, or to line N with a count")                            \
+	X(LEFT, "left", "scroll wide lines left")                                                  \
+	X(RIGHT, "right", "scroll wide lines right")                                               \
+	X(FIND, "find", "search forward in the page")                                              \
+	X(FIND_BACK, "find-back", "search backward in the page")                                   \
+	X(FIND_NEXT, "find-next", "next match")                                                    \
+	X(FIND_PREV, "find-prev", "previous match")                                                \
+	X(NEXT_LINK, "next-link", "focus the next link")                                           \
+	X(PREV_LINK, "prev-link", "focus the previous link")                                       \
+	X(FOLLOW, "follow", "follow the focused link / open the selected entry")                   \
+	X(BACK, "back", "go back to the previous page")                                            \
+	X(FORWARD, "forward", "go forward again")                                                  \
+	X(NEXT_HEADING, "next-heading", "jump to the next heading")                                \
+	X(PREV_HEADING, "prev-heading", "jump to the previous heading")                            \
+	X(OUTLINE, "outline", "the outline (table of contents) of the page")                       \
+	X(OPEN, "open", "open a page by name (Tab completes)")                                     \
+	X(INDEX, "index", "the index of all pages")                                                \
+	X(SEARCH_WIKI, "search", "search the whole wiki")                                          \
+	X(BACKLINKS, "backlinks", "the pages linking to this page")                                \
+	X(RECENT, "recent", "recent changes")                                                      \
+	X(SORT, "sort", "change the sort order of a list")                                         \
+	X(COPY, "copy", "copy the focused link's URL to the clipboard (OSC 52)")                   \
+	X(EDIT, "edit", "edit this page (Ctrl-S saves, Ctrl-X leaves)")                            \
+	X(HISTORY, "history", "revisions of this page (Enter d m u b inside)")                     \
+	X(EDIT_EXTERNAL, "edit-external", "edit this page in $VISUAL or $EDITOR")                  \
+	X(DASHBOARD, "dashboard", "documentation day: wanted, stubs, today, now")                  \
+	X(NEW_PAGE, "new-page", "create a new page by title")                                      \
+	X(RENAME, "rename", "rename this page; links to it follow")                                \
+	X(HELP, "help", "this help")                                                               \
+	X(REDRAW, "redraw", "redraw the screen")                                                   \
+	X(CLOSE, "close", "close this view; quit from the page")                                   \
 	X(QUIT, "quit", "quit docday")
 
 enum ui_action {
 #define UI_ENUM(id, name, help) UA_##id,
 	UI_ACTIONS(UI_ENUM)
 #undef UI_ENUM
-	UA_COUNT
+	        UA_COUNT
 };
 
 struct ui_action_info {
@@ -75,8 +75,8 @@ extern const struct ui_action_info ui_actions[UA_COUNT];
 enum { UI_KEY_ALT_LEFT = KEY_MAX + 1, UI_KEY_ALT_RIGHT };
 
 struct ui_binding {
-	int key;    /* a curses key code or character */
-	int key2;   /* second key of a two-key sequence (]] [[), or 0 */
+	int key;  /* a curses key code or character */
+	int key2; /* second key of a two-key sequence (]] [[), or 0 */
 	enum ui_action action;
 };
 extern const struct ui_binding ui_bindings[];
@@ -115,11 +115,11 @@ struct view {
 
 /* A page as loaded for display. */
 struct ui_page {
-	char *name;   /* slug, or file path in file mode */
+	char *name; /* slug, or file path in file mode */
 	char *title;
 	char *body;
 	size_t len;
-	int64_t rev;  /* 0 in file mode */
+	int64_t rev; /* 0 in file mode */
 	char *author;
 	int64_t at_ms;
 };
@@ -145,7 +145,7 @@ struct ui {
 
 /* --- ui.c --------------------------------------------------------------- */
 void ui_message(struct ui *ui, int error, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 /* Prompts on the last line; returns the text (caller frees) or NULL when
  * cancelled.  complete (may be NULL) appends completions of a prefix. */
 char *ui_prompt(struct ui *ui, const char *label, const char *initial,
@@ -167,8 +167,8 @@ attr_t ui_style_attr(struct ui *ui, uint32_t style, short *pair);
 /* Draws one layout line at row y from display column hscroll, at most cols
  * columns; columns [mark_from, mark_to) get the match highlight and spans
  * of link `focus` the focus highlight. */
-void ui_draw_line(struct ui *ui, int y, const layout_line *l, int hscroll, int cols,
-                  int focus, const int *marks, size_t nmarks);
+void ui_draw_line(struct ui *ui, int y, const layout_line *l, int hscroll, int cols, int focus,
+                  const int *marks, size_t nmarks);
 /* Human age of a time ("3 min ago"). */
 void ui_age(buf *b, int64_t at_ms);
 void ui_complete_pages(struct ui *ui, const char *prefix, buf *out);

@@ -29,17 +29,17 @@ enum { KEY_CTRL_LEFT = KEY_MAX + 10, KEY_CTRL_RIGHT };
 
 struct edit {
 	textbuf *tb;
-	char *name;    /* slug, or the title of a new page */
-	char *slug;    /* the page's slug: drafts are kept under it */
-	int dirty;     /* keys since the last draft */
+	char *name;        /* slug, or the title of a new page */
+	char *slug;        /* the page's slug: drafts are kept under it */
+	int dirty;         /* keys since the last draft */
 	unsigned seen_seq; /* ui->change_seq last looked at */
-	int64_t told;  /* the newer head we already told the user about */
+	int64_t told;      /* the newer head we already told the user about */
 	int64_t last_draft;
-	int64_t base;  /* revision the text is based on; 0 for a new page */
+	int64_t base; /* revision the text is based on; 0 for a new page */
 	int rows, cols;
 	size_t top_line, top_row; /* first display row shown */
 	char *query;
-	int esc;      /* the last key was ESC: the next is Alt-something */
+	int esc; /* the last key was ESC: the next is Alt-something */
 };
 
 /* --- scrolling ----------------------------------------------------------- */
@@ -194,14 +194,13 @@ static void save(struct view *v)
 {
 	struct edit *s = v->st;
 	struct ui *ui = v->ui;
-	wiki_save_req req = {0};
-	wiki_save_res res = {0};
-	err_info e = {0};
+	wiki_save_req req = { 0 };
+	wiki_save_res res = { 0 };
+	err_info e = { 0 };
 	char *summary, *text;
 	size_t len;
 
-	summary = ui_prompt(ui, "Summary of the change (Enter saves, Esc goes back): ", NULL,
-	                    NULL);
+	summary = ui_prompt(ui, "Summary of the change (Enter saves, Esc goes back): ", NULL, NULL);
 	if (!summary)
 		return;
 	text = tb_text(s->tb, &len);
@@ -215,7 +214,8 @@ static void save(struct view *v)
 		char *slug = strdup(res.slug);
 
 		if (res.merged)
-			ui_message(ui, 0, "saved revision %lld, merged with %s's change (revision %lld)",
+			ui_message(ui, 0,
+			           "saved revision %lld, merged with %s's change (revision %lld)",
 			           (long long)res.num, res.head_author, (long long)res.head_num);
 		else if (res.unchanged)
 			ui_message(ui, 0, "no change to save");
@@ -242,8 +242,9 @@ static void save(struct view *v)
 		s->tb = nt;
 		s->base = res.head_num;
 		s->top_line = s->top_row = 0;
-		ui_message(ui, 1, "%s changed this page too: resolve the <<<<<<< marked places, then "
-		                  "save again",
+		ui_message(ui, 1,
+		           "%s changed this page too: resolve the <<<<<<< marked places, then "
+		           "save again",
 		           res.head_author);
 	} else {
 		ui_message(ui, 1, "%s", e.msg);
@@ -312,18 +313,11 @@ static int alt_key(struct view *v, wint_t ch)
 		if (!tb_redo(s->tb))
 			ui_message(v->ui, 0, "nothing to redo");
 		return 1;
-	case '\\':
-		tb_move_doc_start(s->tb);
-		return 1;
-	case '/':
-		tb_move_doc_end(s->tb);
-		return 1;
+	case '\\': tb_move_doc_start(s->tb); return 1;
+	case '/': tb_move_doc_end(s->tb); return 1;
 	case 'm':
-	case 'M':
-		merge_now(v);
-		return 1;
-	default:
-		return 1;
+	case 'M': merge_now(v); return 1;
+	default: return 1;
 	}
 }
 
@@ -377,8 +371,9 @@ static int edit_key(struct view *v, int r, wint_t ch)
 	case CTRL('e'): tb_move_end(s->tb); return 1;
 	case CTRL('l'): clearok(curscr, TRUE); return 1;
 	case CTRL('g'):
-		ui_message(v->ui, 0, "^S save ^X leave ^K cut line ^U paste M-U undo M-E redo ^W find "
-		                     "^A/^E line start/end");
+		ui_message(v->ui, 0,
+		           "^S save ^X leave ^K cut line ^U paste M-U undo M-E redo ^W find "
+		           "^A/^E line start/end");
 		return 1;
 	case '\r':
 	case '\n': tb_newline(s->tb); return 1;
@@ -403,7 +398,7 @@ static int edit_key(struct view *v, int r, wint_t ch)
 static void notice_newer(struct view *v)
 {
 	struct edit *s = v->st;
-	store_page p = {0};
+	store_page p = { 0 };
 
 	if (s->seen_seq == v->ui->change_seq)
 		return;
@@ -423,9 +418,9 @@ static void notice_newer(struct view *v)
 static void merge_now(struct view *v)
 {
 	struct edit *s = v->st;
-	struct ui_page base = {0}, head = {0};
-	merge_result m = {0};
-	err_info e = {0};
+	struct ui_page base = { 0 }, head = { 0 };
+	merge_result m = { 0 };
+	err_info e = { 0 };
 	char *text, ours[160], theirs[160];
 	size_t len;
 
@@ -443,15 +438,16 @@ static void merge_now(struct view *v)
 	snprintf(theirs, sizeof theirs, "%s (revision %lld)", head.author ? head.author : "them",
 	         (long long)head.rev);
 	if (ui_load_rev(v->ui, s->slug, s->base, &base, &e) == 0 &&
-	    merge_three(base.body, base.len, text, len, head.body, head.len, ours, theirs, &m, &e) ==
-	        0) {
+	    merge_three(base.body, base.len, text, len, head.body, head.len, ours, theirs, &m,
+	                &e) == 0) {
 		tb_free(s->tb);
 		s->tb = tb_new_from(m.text, m.len);
 		s->base = head.rev;
 		s->dirty = 1;
 		ui_message(v->ui, !m.clean,
 		           m.clean ? "merged revision %lld into your text: Ctrl-S saves"
-		                   : "merged revision %lld: resolve the <<<<<<< marked places, then save",
+		                   : "merged revision %lld: resolve the <<<<<<< marked places, "
+		                     "then save",
 		           (long long)head.rev);
 	} else {
 		ui_message(v->ui, 1, "%s", e.msg);
@@ -481,7 +477,8 @@ static void edit_tick(struct view *v, int final)
 		return;
 	text = tb_text(s->tb, &len);
 	if (store_draft_put(wiki_store(v->ui->opts->w), author_of(v->ui), s->slug, s->base, text,
-	                    len, now, NULL) < 0 && !final)
+	                    len, now, NULL) < 0 &&
+	    !final)
 		ui_message(v->ui, 1, "could not keep a draft (the database is busy?)");
 	free(text);
 }
@@ -507,14 +504,14 @@ static void edit_free(struct view *v)
 }
 
 static const struct view_ops edit_ops = {
-    .name = "edit",
-    .draw = edit_draw,
-    .handle = edit_handle,
-    .status = edit_status,
-    .hint = edit_hint,
-    .key = edit_key,
-    .tick = edit_tick,
-    .free = edit_free,
+	.name = "edit",
+	.draw = edit_draw,
+	.handle = edit_handle,
+	.status = edit_status,
+	.hint = edit_hint,
+	.key = edit_key,
+	.tick = edit_tick,
+	.free = edit_free,
 };
 
 struct view *view_edit_new(struct ui *ui, const char *name, int64_t base, const char *text,
@@ -582,7 +579,7 @@ static int offer_draft(struct ui *ui, const char *slug, const char *head, size_t
 static void open_editor(struct ui *ui, const char *name, const char *slug, int64_t base,
                         const char *text, size_t len, int at_line)
 {
-	store_draft d = {0};
+	store_draft d = { 0 };
 	int r = offer_draft(ui, slug, text, len, &d);
 	struct view *v;
 
@@ -612,7 +609,7 @@ void view_edit_page(struct ui *ui)
 	struct view *page = ui_page_view(ui);
 	const char *name = view_page_name(page);
 	struct ui_page pg;
-	err_info e = {0};
+	err_info e = { 0 };
 
 	if (!ui->opts->w) {
 		ui_message(ui, 1, "viewing a file: edit it with your editor");
@@ -635,9 +632,9 @@ void view_edit_rename(struct ui *ui)
 {
 	struct view *page = ui_page_view(ui);
 	const char *name = view_page_name(page);
-	wiki_rename_res res = {0};
-	store_page p = {0};
-	err_info e = {0};
+	wiki_rename_res res = { 0 };
+	store_page p = { 0 };
+	err_info e = { 0 };
 	char *title;
 
 	if (!name || wiki_find(ui->opts->w, name, &p, &e) != 1) {
@@ -652,8 +649,8 @@ void view_edit_rename(struct ui *ui)
 			int line = view_page_top_src_line(page);
 
 			view_page_open(page, res.new_slug, line, NULL);
-			ui_message(ui, 0, "renamed to '%s' (%s); links rewritten in %zu page%s", title,
-			           res.new_slug, res.npages, res.npages == 1 ? "" : "s");
+			ui_message(ui, 0, "renamed to '%s' (%s); links rewritten in %zu page%s",
+			           title, res.new_slug, res.npages, res.npages == 1 ? "" : "s");
 		}
 	}
 	wiki_rename_res_clear(&res);
@@ -667,8 +664,8 @@ void view_edit_rename(struct ui *ui)
 static int pick_template(struct ui *ui, const char *title, buf *out)
 {
 	store *st = wiki_store(ui->opts->w);
-	store_page_list tl = {0};
-	store_rev r = {0};
+	store_page_list tl = { 0 };
+	store_rev r = { 0 };
 	buf q = BUF_INIT;
 	char *answer = NULL, *text;
 	const char *src = NULL;
@@ -724,7 +721,7 @@ void view_edit_create(struct ui *ui, const char *title)
 		return;
 	}
 	if (wiki_check_title(title, NULL) < 0) {
-		err_info e = {0};
+		err_info e = { 0 };
 
 		wiki_check_title(title, &e);
 		ui_message(ui, 1, "%s", e.msg);
@@ -785,8 +782,8 @@ void view_edit_external(struct ui *ui)
 {
 	struct view *page = ui_page_view(ui);
 	const char *name = view_page_name(page), *tmpdir = getenv("TMPDIR");
-	struct ui_page pg = {0};
-	err_info e = {0};
+	struct ui_page pg = { 0 };
+	err_info e = { 0 };
 	char path[4096];
 	buf text = BUF_INIT;
 	FILE *f;
@@ -808,7 +805,8 @@ void view_edit_external(struct ui *ui)
 	}
 	close(fd);
 	if (run_editor(path) < 0) {
-		ui_message(ui, 1, "the editor failed; nothing was saved (your text is in %s)", path);
+		ui_message(ui, 1, "the editor failed; nothing was saved (your text is in %s)",
+		           path);
 		ui_free_page(&pg);
 		return;
 	}

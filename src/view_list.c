@@ -40,12 +40,12 @@ struct list {
 	size_t n, cap;
 	size_t sel, top;
 	int rows_shown;
-	int sort; /* index: 0 by title, 1 by change */
-	int64_t mark; /* history: the revision marked with m, or 0 */
+	int sort;          /* index: 0 by title, 1 by change */
+	int64_t mark;      /* history: the revision marked with m, or 0 */
 	unsigned seen_seq; /* live lists: ui->change_seq last filled at */
 };
 
-#define HL_OPEN "\xee\x80\x80"
+#define HL_OPEN  "\xee\x80\x80"
 #define HL_CLOSE "\xee\x80\x81"
 
 static void add_row(struct list *l, const char *text, const char *target, int line)
@@ -91,9 +91,9 @@ static void editing_mark(const store_presence_list *pr, const char *slug, buf *b
 
 static void fill_index(struct ui *ui, struct list *l)
 {
-	store_page_list pl = {0};
-	store_presence_list pr = {0};
-	err_info e = {0};
+	store_page_list pl = { 0 };
+	store_presence_list pr = { 0 };
+	err_info e = { 0 };
 
 	clear_rows(l);
 	if (store_page_list_all(wiki_store(ui->opts->w), l->sort ? STORE_BY_CHANGE : STORE_BY_TITLE,
@@ -121,8 +121,8 @@ static void fill_index(struct ui *ui, struct list *l)
 
 static void fill_search(struct ui *ui, struct list *l)
 {
-	store_hit_list hl = {0};
-	err_info e = {0};
+	store_hit_list hl = { 0 };
+	err_info e = { 0 };
 
 	if (store_search(wiki_store(ui->opts->w), l->arg, HL_OPEN, HL_CLOSE, 200, &hl, &e) < 0) {
 		ui_message(ui, 1, "%s", e.msg);
@@ -150,7 +150,7 @@ static void context_line(const char *body, size_t len, const char *slug, buf *ou
 	/* Walk the tree depth-first for a link naming the page. */
 	while (n && !want) {
 		if (md_node_type(n) == MD_LINK) {
-			md_target t = {0};
+			md_target t = { 0 };
 
 			if (md_classify(md_url(n), &t) == 0 && t.kind == MD_TARGET_PAGE &&
 			    strcmp(t.slug, slug) == 0)
@@ -181,8 +181,8 @@ static void context_line(const char *body, size_t len, const char *slug, buf *ou
 
 static void fill_backlinks(struct ui *ui, struct list *l)
 {
-	store_link_list ll = {0};
-	err_info e = {0};
+	store_link_list ll = { 0 };
+	err_info e = { 0 };
 
 	if (store_links_to(wiki_store(ui->opts->w), l->arg, &ll, &e) < 0) {
 		ui_message(ui, 1, "%s", e.msg);
@@ -208,9 +208,9 @@ static void fill_backlinks(struct ui *ui, struct list *l)
 
 static void fill_recent(struct ui *ui, struct list *l)
 {
-	store_rev_list rl = {0};
-	store_presence_list pr = {0};
-	err_info e = {0};
+	store_rev_list rl = { 0 };
+	store_presence_list pr = { 0 };
+	err_info e = { 0 };
 
 	clear_rows(l);
 	if (store_rev_recent(wiki_store(ui->opts->w), 500, &rl, &e) < 0) {
@@ -223,7 +223,8 @@ static void fill_recent(struct ui *ui, struct list *l)
 
 		buf_put_time(&b, rl.v[i].at_ms);
 		buf_printf(&b, "  %-28s r%-4lld %-12s %s", rl.v[i].title, (long long)rl.v[i].num,
-		           rl.v[i].author ? rl.v[i].author : "", rl.v[i].summary ? rl.v[i].summary : "");
+		           rl.v[i].author ? rl.v[i].author : "",
+		           rl.v[i].summary ? rl.v[i].summary : "");
 		if (i == 0 || strcmp(rl.v[i].title, rl.v[i - 1].title) != 0)
 			editing_mark(&pr, rl.v[i].title, &b);
 		add_row(l, buf_cstr(&b), rl.v[i].title, 0);
@@ -260,16 +261,17 @@ static void fill_help(struct list *l)
 		add_row(l, line, NULL, 0);
 	buf_free(&keys);
 	add_row(l, "", NULL, 0);
-	add_row(l, "A number before a key repeats it or names a line: 12g goes to line 12.", NULL, 0);
-	add_row(l, "Links: [[Page Title]], [[slug|label]], [label](page) and [label](page.md).", NULL,
+	add_row(l, "A number before a key repeats it or names a line: 12g goes to line 12.", NULL,
 	        0);
+	add_row(l, "Links: [[Page Title]], [[slug|label]], [label](page) and [label](page.md).",
+	        NULL, 0);
 }
 
 static void fill_history(struct ui *ui, struct list *l)
 {
-	store_page p = {0};
-	store_rev_list rl = {0};
-	err_info e = {0};
+	store_page p = { 0 };
+	store_rev_list rl = { 0 };
+	err_info e = { 0 };
 
 	clear_rows(l);
 	if (wiki_find(ui->opts->w, l->arg, &p, &e) != 1 ||
@@ -280,7 +282,8 @@ static void fill_history(struct ui *ui, struct list *l)
 	}
 	for (size_t i = 0; i < rl.n; i++) {
 		const store_rev *r = &rl.v[i];
-		long long delta = (long long)r->size - (i + 1 < rl.n ? (long long)rl.v[i + 1].size : 0);
+		long long delta =
+		        (long long)r->size - (i + 1 < rl.n ? (long long)rl.v[i + 1].size : 0);
 		buf b = BUF_INIT;
 
 		buf_printf(&b, "%s r%-4lld ", r->num == l->mark ? "*" : " ", (long long)r->num);
@@ -316,7 +319,7 @@ static void add_diff_line(struct list *l, const diff_line *dl)
 static void fill_diff_texts(struct ui *ui, struct list *l, const char *a, size_t alen,
                             const char *b, size_t blen)
 {
-	err_info e = {0};
+	err_info e = { 0 };
 	diff_result *d = diff_texts(a, alen, b, blen, 3, DIFF_WORDS, &e);
 
 	if (!d) {
@@ -335,10 +338,11 @@ static void fill_diff_texts(struct ui *ui, struct list *l, const char *a, size_t
 
 static void fill_diff(struct ui *ui, struct list *l, int64_t a, int64_t b)
 {
-	struct ui_page pa = {0}, pb = {0};
-	err_info e = {0};
+	struct ui_page pa = { 0 }, pb = { 0 };
+	err_info e = { 0 };
 
-	if ((a && ui_load_rev(ui, l->arg, a, &pa, &e) < 0) || ui_load_rev(ui, l->arg, b, &pb, &e) < 0)
+	if ((a && ui_load_rev(ui, l->arg, a, &pa, &e) < 0) ||
+	    ui_load_rev(ui, l->arg, b, &pb, &e) < 0)
 		ui_message(ui, 1, "%s", e.msg);
 	else
 		fill_diff_texts(ui, l, pa.body ? pa.body : "", pa.len, pb.body, pb.len);
@@ -350,8 +354,8 @@ static void fill_blame(struct ui *ui, struct list *l, int64_t rev)
 {
 	struct ui_page *pages = calloc((size_t)rev, sizeof *pages);
 	blame_rev *br = calloc((size_t)rev, sizeof *br);
-	blame_result res = {0};
-	err_info e = {0};
+	blame_result res = { 0 };
+	err_info e = { 0 };
 	int64_t i;
 
 	for (i = 0; i < rev; i++) {
@@ -386,17 +390,18 @@ static void fill_blame(struct ui *ui, struct list *l, int64_t rev)
 /* history: d diff, m mark, u revert, b blame, Enter show. */
 static void history_revert(struct ui *ui, struct list *l, int64_t num)
 {
-	struct ui_page old = {0}, head = {0};
-	wiki_save_req req = {0};
-	wiki_save_res res = {0};
-	err_info e = {0};
+	struct ui_page old = { 0 }, head = { 0 };
+	wiki_save_req req = { 0 };
+	wiki_save_res res = { 0 };
+	err_info e = { 0 };
 	buf q = BUF_INIT, sum = BUF_INIT;
 	char *answer;
 
 	buf_printf(&q, "Make revision %lld's text the new head? (y/n) ", (long long)num);
 	answer = ui_prompt(ui, buf_cstr(&q), NULL, NULL);
 	if (answer && (answer[0] == 'y' || answer[0] == 'Y') &&
-	    ui_load_rev(ui, l->arg, num, &old, &e) == 0 && ui_load_page(ui, l->arg, &head, &e) == 0) {
+	    ui_load_rev(ui, l->arg, num, &old, &e) == 0 &&
+	    ui_load_page(ui, l->arg, &head, &e) == 0) {
 		buf_printf(&sum, "revert to revision %lld", (long long)num);
 		req.name = l->arg;
 		req.base = head.rev;
@@ -405,8 +410,9 @@ static void history_revert(struct ui *ui, struct list *l, int64_t num)
 		req.author = ui->opts->author ? ui->opts->author : "unknown";
 		req.summary = buf_cstr(&sum);
 		if (wiki_save(ui->opts->w, &req, &res, &e) == 0) {
-			ui_message(ui, 0, res.unchanged ? "the head already has that text"
-			                                : "reverted: revision %lld is the new head",
+			ui_message(ui, 0,
+			           res.unchanged ? "the head already has that text"
+			                         : "reverted: revision %lld is the new head",
 			           (long long)res.num);
 			fill_history(ui, l);
 			view_page_reload(ui_page_view(ui));
@@ -445,8 +451,9 @@ static int history_key(struct view *v, int r, wint_t ch)
 		fill_history(ui, l);
 		for (l->sel = 0; l->sel + 1 < l->n && l->rows[l->sel].line != num; l->sel++)
 			;
-		ui_message(ui, 0, l->mark ? "marked r%lld: d on another revision diffs the two"
-		                          : "mark cleared",
+		ui_message(ui, 0,
+		           l->mark ? "marked r%lld: d on another revision diffs the two"
+		                   : "mark cleared",
 		           (long long)num);
 		return 1;
 	case 'u':
@@ -455,11 +462,8 @@ static int history_key(struct view *v, int r, wint_t ch)
 		else
 			history_revert(ui, l, num);
 		return 1;
-	case 'b':
-		ui_push(ui, view_blame_new(ui, l->arg, num));
-		return 1;
-	default:
-		return 0;
+	case 'b': ui_push(ui, view_blame_new(ui, l->arg, num)); return 1;
+	default: return 0;
 	}
 }
 
@@ -519,7 +523,7 @@ static void dash_wanted(struct list *l, const store_page_list *pl, const store_l
 
 static void dash_stubs(struct ui *ui, struct list *l, const store_page_list *pl)
 {
-	store_rev_list heads = {0};
+	store_rev_list heads = { 0 };
 	size_t shown = 0;
 
 	add_row(l, "", NULL, 0);
@@ -533,7 +537,8 @@ static void dash_stubs(struct ui *ui, struct list *l, const store_page_list *pl)
 			continue;
 		for (size_t k = 0; k < pl->n; k++)
 			if (pl->v[k].id == heads.v[i].page) {
-				buf_printf(&b, "  %-30s %zu bytes", pl->v[k].title, heads.v[i].size);
+				buf_printf(&b, "  %-30s %zu bytes", pl->v[k].title,
+				           heads.v[i].size);
 				add_row(l, buf_cstr(&b), pl->v[k].slug, 0);
 				shown++;
 				break;
@@ -547,7 +552,7 @@ static void dash_stubs(struct ui *ui, struct list *l, const store_page_list *pl)
 
 static void dash_today(struct ui *ui, struct list *l)
 {
-	store_rev_list rl = {0};
+	store_rev_list rl = { 0 };
 	time_t now = time(NULL);
 	struct tm tm;
 	int64_t midnight;
@@ -614,9 +619,9 @@ static void dash_now(struct list *l, const store_presence_list *pr)
 
 static void fill_dash(struct ui *ui, struct list *l)
 {
-	store_page_list pl = {0};
-	store_link_list ll = {0};
-	store_presence_list pr = {0};
+	store_page_list pl = { 0 };
+	store_link_list ll = { 0 };
+	store_presence_list pr = { 0 };
 	size_t sel = l->sel;
 
 	clear_rows(l);
@@ -692,10 +697,12 @@ static void list_draw(struct view *v, int rows, int cols)
 				break;
 			{
 				short pair = 0;
-				attr_t a = l->kind == LIST_DIFF ? ui_diff_attr(v->ui, l->rows[i].text[0], &pair)
-				                                : A_NORMAL;
+				attr_t a = l->kind == LIST_DIFF
+				                   ? ui_diff_attr(v->ui, l->rows[i].text[0], &pair)
+				                   : A_NORMAL;
 
-				attr_set(a | (i == l->sel ? A_REVERSE : 0) | (hl ? A_REVERSE | A_BOLD : 0),
+				attr_set(a | (i == l->sel ? A_REVERSE : 0) |
+				                 (hl ? A_REVERSE | A_BOLD : 0),
 				         pair, NULL);
 			}
 			addnstr(p, (int)len);
@@ -780,12 +787,8 @@ static int list_handle(struct view *v, enum ui_action a, int count)
 	size_t n = count > 0 ? (size_t)count : 1;
 
 	switch (a) {
-	case UA_DOWN:
-		l->sel = l->sel + n < l->n ? l->sel + n : (l->n ? l->n - 1 : 0);
-		return 1;
-	case UA_UP:
-		l->sel = l->sel > n ? l->sel - n : 0;
-		return 1;
+	case UA_DOWN: l->sel = l->sel + n < l->n ? l->sel + n : (l->n ? l->n - 1 : 0); return 1;
+	case UA_UP: l->sel = l->sel > n ? l->sel - n : 0; return 1;
 	case UA_PAGE_DOWN:
 	case UA_HALF_DOWN:
 		n = a == UA_PAGE_DOWN ? rows : (rows + 1) / 2;
@@ -798,32 +801,20 @@ static int list_handle(struct view *v, enum ui_action a, int count)
 		l->sel = l->sel > n ? l->sel - n : 0;
 		l->top = l->top > n ? l->top - n : 0;
 		return 1;
-	case UA_TOP:
-		l->sel = count > 0 ? (size_t)count - 1 : 0;
-		return 1;
-	case UA_BOTTOM:
-		l->sel = l->n ? l->n - 1 : 0;
-		return 1;
-	case UA_FOLLOW:
-		list_open(v);
-		return 1;
+	case UA_TOP: l->sel = count > 0 ? (size_t)count - 1 : 0; return 1;
+	case UA_BOTTOM: l->sel = l->n ? l->n - 1 : 0; return 1;
+	case UA_FOLLOW: list_open(v); return 1;
 	case UA_SORT:
 		if (l->kind != LIST_INDEX)
 			return 0;
 		l->sort = !l->sort;
 		fill_index(v->ui, l);
 		return 1;
-	case UA_BACK:
-		ui_pop(v->ui);
-		return 1;
-	case UA_INDEX:
-		return l->kind == LIST_INDEX;
-	case UA_HELP:
-		return l->kind == LIST_HELP;
-	case UA_RECENT:
-		return l->kind == LIST_RECENT;
-	default:
-		return 0;
+	case UA_BACK: ui_pop(v->ui); return 1;
+	case UA_INDEX: return l->kind == LIST_INDEX;
+	case UA_HELP: return l->kind == LIST_HELP;
+	case UA_RECENT: return l->kind == LIST_RECENT;
+	default: return 0;
 	}
 }
 
@@ -852,19 +843,20 @@ static void list_hint(struct view *v, buf *out)
 	struct list *l = v->st;
 
 	if (l->kind == LIST_HISTORY)
-		buf_puts(out, "Enter show  d diff (with parent, or with the m-marked one)  u revert  "
-		              "b blame  q close");
+		buf_puts(out,
+		         "Enter show  d diff (with parent, or with the m-marked one)  u revert  "
+		         "b blame  q close");
 }
 
 static const struct view_ops list_ops = {
-    .name = "list",
-    .draw = list_draw,
-    .handle = list_handle,
-    .status = list_status,
-    .hint = list_hint,
-    .key = history_key,
-    .tick = list_tick,
-    .free = list_free,
+	.name = "list",
+	.draw = list_draw,
+	.handle = list_handle,
+	.status = list_status,
+	.hint = list_hint,
+	.key = history_key,
+	.tick = list_tick,
+	.free = list_free,
 };
 
 static struct view *new_list(struct ui *ui, int kind, const char *title, const char *arg)

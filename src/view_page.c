@@ -24,7 +24,7 @@ struct match {
 struct page {
 	struct ui_page pg;
 	int loaded;
-	int64_t old_rev; /* showing an old revision from the history, or 0 */
+	int64_t old_rev;   /* showing an old revision from the history, or 0 */
 	unsigned seen_seq; /* ui->change_seq when we last looked for changes */
 	md_doc *md;
 	layout_doc *lay;
@@ -41,8 +41,7 @@ struct page {
 	int nback, nfwd;
 };
 
-static int open_at(struct view *v, const char *name, int64_t rev, int at_line,
-                   const char *find);
+static int open_at(struct view *v, const char *name, int64_t rev, int at_line, const char *find);
 
 static void place_clear(struct place *p)
 {
@@ -52,7 +51,7 @@ static void place_clear(struct place *p)
 
 static void relayout(struct ui *ui, struct page *s, int cols)
 {
-	layout_opts lo = {0};
+	layout_opts lo = { 0 };
 	int anchor = 0;
 
 	if (s->lay && s->lay->width == cols)
@@ -185,7 +184,8 @@ static void find_step(struct ui *ui, struct page *s, int dir, int from_top)
 				break;
 		if (i == (size_t)-1) {
 			i = s->nm - 1;
-			ui_message(ui, 0, "search wrapped to the bottom: match %zu of %zu", s->nm, s->nm);
+			ui_message(ui, 0, "search wrapped to the bottom: match %zu of %zu", s->nm,
+			           s->nm);
 		}
 	}
 	s->cur = i;
@@ -253,7 +253,7 @@ static void focus_step(struct ui *ui, struct page *s, int dir)
 static void copy_url(struct ui *ui, const char *url)
 {
 	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	size_t n = strlen(url), i;
 	buf out = BUF_INIT;
 
@@ -346,7 +346,8 @@ static void follow(struct view *v, struct page *s)
 	}
 	if (l->kind == LK_FRAGMENT) {
 		if (!l->fragment || goto_anchor(s, l->fragment) < 0)
-			ui_message(ui, 1, "no section '%s' on this page", l->fragment ? l->fragment : "");
+			ui_message(ui, 1, "no section '%s' on this page",
+			           l->fragment ? l->fragment : "");
 		return;
 	}
 	if (l->missing && ui->opts->w) {
@@ -390,7 +391,7 @@ static int load_rev(struct view *v, const char *name, int64_t rev)
 {
 	struct page *s = v->st;
 	struct ui_page pg;
-	err_info e = {0};
+	err_info e = { 0 };
 	md_doc *md;
 
 	if ((rev ? ui_load_rev(v->ui, name, rev, &pg, &e) : ui_load_page(v->ui, name, &pg, &e)) <
@@ -443,7 +444,8 @@ static void go_back(struct view *v, int forward)
 	struct place p;
 
 	if (!*nfrom) {
-		ui_message(v->ui, 1, forward ? "nothing to go forward to" : "nothing to go back to");
+		ui_message(v->ui, 1,
+		           forward ? "nothing to go forward to" : "nothing to go back to");
 		return;
 	}
 	remember(s, to, nto);
@@ -462,16 +464,16 @@ int view_page_open_rev(struct view *v, const char *name, int64_t rev)
 	return open_at(v, name, rev, 0, NULL);
 }
 
-static int open_at(struct view *v, const char *name, int64_t rev, int at_line,
-                   const char *find)
+static int open_at(struct view *v, const char *name, int64_t rev, int at_line, const char *find)
 {
 	struct page *s = v->st;
-	struct place here = {0};
+	struct place here = { 0 };
 	int had = s->loaded;
 
 	if (had) {
 		here.name = strdup(s->pg.name);
-		here.src_line = s->lay && s->top < s->lay->nlines ? s->lay->lines[s->top].src_line : 0;
+		here.src_line =
+		        s->lay && s->top < s->lay->nlines ? s->lay->lines[s->top].src_line : 0;
 		here.focus = s->focus;
 	}
 	if (load_rev(v, name, rev) < 0) {
@@ -535,7 +537,7 @@ void view_page_goto_heading(struct view *v, size_t h)
 void view_page_reload(struct view *v)
 {
 	struct page *s = v->st;
-	struct place here = {0};
+	struct place here = { 0 };
 
 	if (!s->loaded)
 		return;
@@ -611,24 +613,12 @@ static int page_handle(struct view *v, enum ui_action a, int count)
 	if (!s->loaded && a != UA_BACK && a != UA_FORWARD)
 		return 0;
 	switch (a) {
-	case UA_DOWN:
-		scroll_to(s, (long long)s->top + n);
-		return 1;
-	case UA_UP:
-		scroll_to(s, (long long)s->top - n);
-		return 1;
-	case UA_PAGE_DOWN:
-		scroll_to(s, (long long)s->top + (long long)n * rows);
-		return 1;
-	case UA_PAGE_UP:
-		scroll_to(s, (long long)s->top - (long long)n * rows);
-		return 1;
-	case UA_HALF_DOWN:
-		scroll_to(s, (long long)s->top + (rows + 1) / 2);
-		return 1;
-	case UA_HALF_UP:
-		scroll_to(s, (long long)s->top - (rows + 1) / 2);
-		return 1;
+	case UA_DOWN: scroll_to(s, (long long)s->top + n); return 1;
+	case UA_UP: scroll_to(s, (long long)s->top - n); return 1;
+	case UA_PAGE_DOWN: scroll_to(s, (long long)s->top + (long long)n * rows); return 1;
+	case UA_PAGE_UP: scroll_to(s, (long long)s->top - (long long)n * rows); return 1;
+	case UA_HALF_DOWN: scroll_to(s, (long long)s->top + (rows + 1) / 2); return 1;
+	case UA_HALF_UP: scroll_to(s, (long long)s->top - (rows + 1) / 2); return 1;
 	case UA_TOP:
 	case UA_BOTTOM:
 		if (count > 0)
@@ -636,43 +626,28 @@ static int page_handle(struct view *v, enum ui_action a, int count)
 		else
 			scroll_to(s, a == UA_TOP ? 0 : (long long)max_top(s));
 		return 1;
-	case UA_LEFT:
-		s->hscroll = s->hscroll > 8 * n ? s->hscroll - 8 * n : 0;
-		return 1;
-	case UA_RIGHT:
-		s->hscroll += 8 * n;
-		return 1;
+	case UA_LEFT: s->hscroll = s->hscroll > 8 * n ? s->hscroll - 8 * n : 0; return 1;
+	case UA_RIGHT: s->hscroll += 8 * n; return 1;
 	case UA_FIND:
-	case UA_FIND_BACK:
-		find_prompt(ui, s, a == UA_FIND_BACK);
-		return 1;
+	case UA_FIND_BACK: find_prompt(ui, s, a == UA_FIND_BACK); return 1;
 	case UA_FIND_NEXT:
 	case UA_FIND_PREV:
 		find_step(ui, s, (a == UA_FIND_NEXT) != s->backward ? 1 : -1, 0);
 		return 1;
 	case UA_NEXT_LINK:
-	case UA_PREV_LINK:
-		focus_step(ui, s, a == UA_NEXT_LINK ? 1 : -1);
-		return 1;
-	case UA_FOLLOW:
-		follow(v, s);
-		return 1;
+	case UA_PREV_LINK: focus_step(ui, s, a == UA_NEXT_LINK ? 1 : -1); return 1;
+	case UA_FOLLOW: follow(v, s); return 1;
 	case UA_BACK:
-	case UA_FORWARD:
-		go_back(v, a == UA_FORWARD);
-		return 1;
+	case UA_FORWARD: go_back(v, a == UA_FORWARD); return 1;
 	case UA_NEXT_HEADING:
-	case UA_PREV_HEADING:
-		heading_step(ui, s, a == UA_NEXT_HEADING ? 1 : -1);
-		return 1;
+	case UA_PREV_HEADING: heading_step(ui, s, a == UA_NEXT_HEADING ? 1 : -1); return 1;
 	case UA_COPY:
 		if (s->focus >= 0 && (size_t)s->focus < s->lay->nlinks)
 			copy_url(ui, s->lay->links[s->focus].url);
 		else
 			ui_message(ui, 1, "no link is focused");
 		return 1;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -691,7 +666,8 @@ static void page_status(struct view *v, buf *left, buf *right)
 	if (s->old_rev)
 		buf_puts(left, "  [old revision]");
 	if (s->pg.rev) {
-		buf_printf(left, "  r%lld %s ", (long long)s->pg.rev, s->pg.author ? s->pg.author : "");
+		buf_printf(left, "  r%lld %s ", (long long)s->pg.rev,
+		           s->pg.author ? s->pg.author : "");
 		ui_age(left, s->pg.at_ms);
 	}
 	/* The section the top line is in. */
@@ -714,7 +690,7 @@ static void page_tick(struct view *v, int final)
 {
 	struct page *s = v->st;
 	struct ui *ui = v->ui;
-	store_page p = {0};
+	store_page p = { 0 };
 
 	if (final || s->seen_seq == ui->change_seq || !ui->opts->w)
 		return;
@@ -740,7 +716,8 @@ static void page_hint(struct view *v, buf *out)
 	l = &s->lay->links[s->focus];
 	if (l->kind == LK_PAGE)
 		buf_printf(out, "-> %s%s%s%s", l->slug ? l->slug : l->url, l->fragment ? "#" : "",
-		           l->fragment ? l->fragment : "", l->missing ? "  (does not exist yet)" : "");
+		           l->fragment ? l->fragment : "",
+		           l->missing ? "  (does not exist yet)" : "");
 	else
 		buf_printf(out, "-> %s", l->url);
 }
@@ -763,13 +740,13 @@ static void page_free(struct view *v)
 }
 
 static const struct view_ops page_ops = {
-    .name = "page",
-    .draw = page_draw,
-    .handle = page_handle,
-    .status = page_status,
-    .hint = page_hint,
-    .tick = page_tick,
-    .free = page_free,
+	.name = "page",
+	.draw = page_draw,
+	.handle = page_handle,
+	.status = page_status,
+	.hint = page_hint,
+	.tick = page_tick,
+	.free = page_free,
 };
 
 struct view *view_page_new(struct ui *ui)

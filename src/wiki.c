@@ -1,14 +1,14 @@
 /* wiki: the rules of the wiki over store and markdown (see wiki.h). */
 #include "wiki.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
-#include <errno.h>
-#include <signal.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -102,8 +102,8 @@ int wiki_find(wiki *w, const char *name, store_page *out, err_info *e)
 	int r = wiki_find_any(w, name, out, e);
 
 	if (r == 1 && out->deleted) {
-		err_set(e, ERR_USER, "'%s' was deleted; 'docday restore %s' brings it back", out->slug,
-		        out->slug);
+		err_set(e, ERR_USER, "'%s' was deleted; 'docday restore %s' brings it back",
+		        out->slug, out->slug);
 		store_page_clear(out);
 		return 0;
 	}
@@ -113,7 +113,7 @@ int wiki_find(wiki *w, const char *name, store_page *out, err_info *e)
 int wiki_page_exists(void *w, const char *slug)
 {
 	store *st = ((wiki *)w)->st;
-	store_page p = {0};
+	store_page p = { 0 };
 	int r = store_page_live(st, slug, NULL);
 
 	if (r != 0)
@@ -221,10 +221,9 @@ static int finish(wiki *w, int rc, err_info *e)
  * text).  Clean: *m holds the text to save.  Conflicting: the text with
  * markers goes to res and ERR_CONFLICT is returned; nothing is saved. */
 static int merge_stale(wiki *w, const store_page *p, const store_rev *head,
-                       const wiki_save_req *req, merge_result *m, wiki_save_res *res,
-                       err_info *e)
+                       const wiki_save_req *req, merge_result *m, wiki_save_res *res, err_info *e)
 {
-	store_rev base = {0};
+	store_rev base = { 0 };
 	char ours[160], theirs[160];
 	int r;
 
@@ -233,8 +232,8 @@ static int merge_stale(wiki *w, const store_page *p, const store_rev *head,
 	res->head_at_ms = head->at_ms;
 	r = store_rev_get(w->st, p->id, req->base, &base, e);
 	if (r == 0)
-		err_set(e, ERR_USER, "'%s' has no revision %lld (its head is revision %lld)", p->slug,
-		        (long long)req->base, (long long)p->head_num);
+		err_set(e, ERR_USER, "'%s' has no revision %lld (its head is revision %lld)",
+		        p->slug, (long long)req->base, (long long)p->head_num);
 	if (r <= 0)
 		return -1;
 	snprintf(ours, sizeof ours, "%s (your text, based on revision %lld)", req->author,
@@ -263,9 +262,9 @@ static int merge_stale(wiki *w, const store_page *p, const store_rev *head,
 static int save_locked(wiki *w, const wiki_save_req *req, md_doc *doc, wiki_save_res *res,
                        err_info *e)
 {
-	store_page p = {0};
-	store_rev head = {0};
-	merge_result merged = {0};
+	store_page p = { 0 };
+	store_rev head = { 0 };
+	merge_result merged = { 0 };
 	md_doc *own = NULL;
 	const char *text = req->text;
 	size_t len = req->len;
@@ -329,7 +328,8 @@ static int save_locked(wiki *w, const wiki_save_req *req, md_doc *doc, wiki_save
 		if (req->base > 0 && merge_has_markers(text, len, &line) &&
 		    !merge_has_markers(head.body, head.body_len, NULL)) {
 			err_set(e, ERR_USER,
-			        "the text still has conflict markers (line %d): resolve them, then save",
+			        "the text still has conflict markers (line %d): resolve them, then "
+			        "save",
 			        line);
 			goto out;
 		}
@@ -383,7 +383,7 @@ int wiki_save(wiki *w, const wiki_save_req *req, wiki_save_res *res, err_info *e
 	 * before taking the lock.  (A head that moves meanwhile loads it under
 	 * the lock; that is only slower.) */
 	if (req->base > 0) {
-		store_page p = {0};
+		store_page p = { 0 };
 
 		if (wiki_find_any(w, req->name, &p, NULL) == 1 && p.head_num != req->base &&
 		    diff_lib_init(e) < 0) {
@@ -401,11 +401,11 @@ int wiki_save(wiki *w, const wiki_save_req *req, wiki_save_res *res, err_info *e
 }
 
 /* Delete and restore: a new revision with the same text, and the flag. */
-static int set_deleted(wiki *w, const char *name, int deleted, const char *author,
-                       const char *why, int64_t *num, err_info *e)
+static int set_deleted(wiki *w, const char *name, int deleted, const char *author, const char *why,
+                       int64_t *num, err_info *e)
 {
-	store_page p = {0};
-	store_rev head = {0};
+	store_page p = { 0 };
+	store_rev head = { 0 };
 	buf sum = BUF_INIT;
 	int rc = -1;
 
@@ -458,9 +458,9 @@ void wiki_rename_res_clear(wiki_rename_res *r)
 
 /* Saves text as a new head of page p (its links recomputed), inside the
  * write transaction. */
-static int add_head(wiki *w, const store_page *p, const char *title, const char *text,
-                    size_t len, const char *author, int64_t at_ms, const char *summary,
-                    int64_t *num, err_info *e)
+static int add_head(wiki *w, const store_page *p, const char *title, const char *text, size_t len,
+                    const char *author, int64_t at_ms, const char *summary, int64_t *num,
+                    err_info *e)
 {
 	md_doc *doc = md_parse(text, len, MD_FOOTNOTES, e);
 	char **links = NULL;
@@ -480,9 +480,8 @@ static int add_head(wiki *w, const store_page *p, const char *title, const char 
 }
 
 /* md_rewrite_links for each of the names in olds (NULL-terminated). */
-static size_t rewrite_names(const char *text, size_t len, char *const *olds,
-                            const char *new_slug, const char *new_title, char **out,
-                            size_t *outlen)
+static size_t rewrite_names(const char *text, size_t len, char *const *olds, const char *new_slug,
+                            const char *new_title, char **out, size_t *outlen)
 {
 	char *t = strndup(text, len), *next;
 	size_t n = 0;
@@ -502,14 +501,13 @@ static size_t rewrite_names(const char *text, size_t len, char *const *olds,
 }
 
 /* A page that starts with the old title as its heading gets the new one. */
-static void retitle_heading(char **text, size_t *len, const char *old_title,
-                            const char *new_title)
+static void retitle_heading(char **text, size_t *len, const char *old_title, const char *new_title)
 {
 	size_t ol = strlen(old_title);
 	buf b = BUF_INIT;
 
-	if (*len < ol + 2 || strncmp(*text, "# ", 2) != 0 || strncmp(*text + 2, old_title, ol) != 0 ||
-	    (*len > ol + 2 && (*text)[ol + 2] != '\n'))
+	if (*len < ol + 2 || strncmp(*text, "# ", 2) != 0 ||
+	    strncmp(*text + 2, old_title, ol) != 0 || (*len > ol + 2 && (*text)[ol + 2] != '\n'))
 		return;
 	buf_printf(&b, "# %s", new_title);
 	buf_put(&b, *text + ol + 2, *len - ol - 2);
@@ -520,12 +518,12 @@ static void retitle_heading(char **text, size_t *len, const char *old_title,
 
 /* One page that links to the renamed one: its links rewritten, as a new
  * revision when any changed.  1 rewritten, 0 nothing to do, -1 error. */
-static int rewrite_linker(wiki *w, const char *slug, char *const *olds,
-                          const wiki_rename_res *res, const char *new_title, const char *author, int64_t at_ms,
-                          size_t *nlinks, err_info *e)
+static int rewrite_linker(wiki *w, const char *slug, char *const *olds, const wiki_rename_res *res,
+                          const char *new_title, const char *author, int64_t at_ms, size_t *nlinks,
+                          err_info *e)
 {
-	store_page p = {0};
-	store_rev head = {0};
+	store_page p = { 0 };
+	store_rev head = { 0 };
 	buf sum = BUF_INIT;
 	char *text = NULL;
 	size_t len, n;
@@ -539,7 +537,8 @@ static int rewrite_linker(wiki *w, const char *slug, char *const *olds,
 	if (n == 0)
 		goto out;
 	buf_printf(&sum, "links follow the rename of '%s' to '%s'", res->old_title, new_title);
-	r = add_head(w, &p, p.title, text, len, author, at_ms, buf_cstr(&sum), NULL, e) < 0 ? -1 : 1;
+	r = add_head(w, &p, p.title, text, len, author, at_ms, buf_cstr(&sum), NULL, e) < 0 ? -1
+	                                                                                    : 1;
 	*nlinks += n;
 out:
 	buf_free(&sum);
@@ -573,9 +572,9 @@ static int merge_linkers(store_link_list *to, store_link_list *from)
 int wiki_rename(wiki *w, const char *name, const char *new_title, const char *author,
                 wiki_rename_res *res, err_info *e)
 {
-	store_page p = {0}, other = {0};
-	store_rev head = {0};
-	store_link_list linkers[2] = {{0}};
+	store_page p = { 0 }, other = { 0 };
+	store_rev head = { 0 };
+	store_link_list linkers[2] = { { 0 } };
 	buf sum = BUF_INIT;
 	char *text = NULL, **olds = NULL;
 	size_t len, cap = 0, nolds = 0;
@@ -683,12 +682,13 @@ char *wiki_template_fill(const char *text, size_t len, const char *title, const 
 	if (localtime_r(&t, &tm))
 		strftime(date, sizeof date, "%Y-%m-%d", &tm);
 	for (size_t i = 0; i < len;) {
-		static const char *const names[] = {"{{title}}", "{{author}}", "{{date}}"};
-		const char *vals[] = {title, author ? author : "", date};
+		static const char *const names[] = { "{{title}}", "{{author}}", "{{date}}" };
+		const char *vals[] = { title, author ? author : "", date };
 		size_t k;
 
 		for (k = 0; k < 3; k++)
-			if (len - i >= strlen(names[k]) && memcmp(text + i, names[k], strlen(names[k])) == 0)
+			if (len - i >= strlen(names[k]) &&
+			    memcmp(text + i, names[k], strlen(names[k])) == 0)
 				break;
 		if (k < 3) {
 			buf_puts(&b, vals[k]);
@@ -724,7 +724,7 @@ int wiki_import_text(wiki *w, const char *file_name, const char *text, size_t le
 	const char *base = strrchr(file_name, '/');
 	char *stem, *slug, *summary;
 	size_t n;
-	wiki_save_req req = {0};
+	wiki_save_req req = { 0 };
 	buf sb = BUF_INIT;
 	int rc;
 
@@ -737,8 +737,10 @@ int wiki_import_text(wiki *w, const char *file_name, const char *text, size_t le
 	if (!slug) {
 		free(stem);
 		memset(res, 0, sizeof *res);
-		return err_set(e, ERR_USER, "%s: the file name has no letter or digit to make a "
-		               "page name from", file_name);
+		return err_set(e, ERR_USER,
+		               "%s: the file name has no letter or digit to make a "
+		               "page name from",
+		               file_name);
 	}
 	buf_printf(&sb, "imported from %s", base);
 	summary = buf_detach(&sb);
@@ -763,7 +765,8 @@ int wiki_fill_sample(wiki *w, const char *author, err_info *e)
 	if (wiki_batch_begin(w, e) < 0)
 		return -1;
 	for (sp = sample_pages; sp->name; sp++) {
-		if (wiki_import_text(w, sp->name, sp->text, strlen(sp->text), author, &res, e) < 0) {
+		if (wiki_import_text(w, sp->name, sp->text, strlen(sp->text), author, &res, e) <
+		    0) {
 			wiki_batch_end(w, 0, NULL);
 			return -1;
 		}
@@ -776,7 +779,7 @@ int wiki_fill_sample(wiki *w, const char *author, err_info *e)
  * links its body has. */
 static int check_links(wiki *w, const store_rev *r, buf *rep, err_info *e)
 {
-	store_link_list have = {0};
+	store_link_list have = { 0 };
 	md_doc *doc;
 	char **want = NULL;
 	size_t n, i;
@@ -801,7 +804,8 @@ static int check_links(wiki *w, const store_rev *r, buf *rep, err_info *e)
 		bad = j == have.n;
 	}
 	if (bad)
-		buf_printf(rep, "page %lld: the link table does not match its head revision %lld "
+		buf_printf(rep,
+		           "page %lld: the link table does not match its head revision %lld "
 		           "(%zu stored, %zu in the text)\n",
 		           (long long)r->page, (long long)r->num, have.n, n);
 	store_link_list_free(&have);
@@ -812,7 +816,7 @@ static int check_links(wiki *w, const store_rev *r, buf *rep, err_info *e)
 
 int wiki_check(wiki *w, char **report, err_info *e)
 {
-	store_rev_list heads = {0};
+	store_rev_list heads = { 0 };
 	char *srep = NULL;
 	buf rep = BUF_INIT;
 	int n, r;
@@ -855,10 +859,9 @@ static const char *host_name(void)
 	return host;
 }
 
-int wiki_presence_beat(wiki *w, const char *author, const char *slug, int editing,
-                       err_info *e)
+int wiki_presence_beat(wiki *w, const char *author, const char *slug, int editing, err_info *e)
 {
-	store_presence p = {0};
+	store_presence p = { 0 };
 	int64_t now = wiki_now_ms();
 
 	p.author = (char *)author;

@@ -38,8 +38,8 @@ void wiki_close(wiki *w);
 store *wiki_store(wiki *w);
 
 /* Resolves a page name: a slug, a title, anything that slugifies to an
- * existing slug, or an old slug of a renamed page (an alias).  1 found, 0 not found (e set, ERR_USER,
- * "no page named 'X'"), -1 error. */
+ * existing slug, or an old slug of a renamed page (an alias).  1 found, 0 not found (e set,
+ * ERR_USER, "no page named 'X'"), -1 error. */
 int wiki_find(wiki *w, const char *name, store_page *out, err_info *e);
 
 /* Like wiki_find, but a deleted page is found too (out->deleted is 1);
@@ -89,10 +89,10 @@ int wiki_check_title(const char *title, err_info *e);
 int wiki_check_text(const char *text, size_t len, err_info *e);
 
 typedef struct wiki_save_req {
-	const char *name;    /* page slug or title; a new page when missing */
-	const char *title;   /* new title, or NULL: keep it / derive it */
-	int64_t base;        /* revision the text is based on; -1: current head;
-	                        0: the page must not exist yet */
+	const char *name;  /* page slug or title; a new page when missing */
+	const char *title; /* new title, or NULL: keep it / derive it */
+	int64_t base;      /* revision the text is based on; -1: current head;
+	                      0: the page must not exist yet */
 	const char *text;
 	size_t len;
 	const char *author;
@@ -101,10 +101,10 @@ typedef struct wiki_save_req {
 } wiki_save_req;
 
 typedef struct wiki_save_res {
-	char *slug;       /* caller frees (wiki_save_res_clear) */
-	int64_t num;      /* the new head number (the old one when unchanged) */
-	int created;      /* the page was created */
-	int unchanged;    /* same text and title as the head: nothing saved */
+	char *slug;        /* caller frees (wiki_save_res_clear) */
+	int64_t num;       /* the new head number (the old one when unchanged) */
+	int created;       /* the page was created */
+	int unchanged;     /* same text and title as the head: nothing saved */
 	int merged;        /* the head had moved: saved a clean three-way merge */
 	int64_t head_num;  /* merged or ERR_CONFLICT: the head it met */
 	char *head_author; /* ... its author */
@@ -169,8 +169,7 @@ int wiki_check(wiki *w, char **report, err_info *e);
 
 /* Records that this process (pid, host name) shows page `slug`, viewing or
  * editing, now.  Old rows of any process are cleaned on the way. */
-int wiki_presence_beat(wiki *w, const char *author, const char *slug, int editing,
-                       err_info *e);
+int wiki_presence_beat(wiki *w, const char *author, const char *slug, int editing, err_info *e);
 /* Removes this process's row (it quits). */
 void wiki_presence_leave(wiki *w);
 /* The others on `slug` (or on every page when NULL): fresh heartbeats, not
