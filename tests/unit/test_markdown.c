@@ -12,22 +12,22 @@ static md_doc *parse(const char *s)
 	return md_parse(s, strlen(s), 0, NULL);
 }
 
+/* The node after n in document order, within root; NULL after the last. */
+static md_node *walk_next(md_node *root, md_node *n)
+{
+	if (md_first_child(n))
+		return md_first_child(n);
+	while (n && n != root && !md_next(n))
+		n = md_parent(n);
+	return (n && n != root) ? md_next(n) : NULL;
+}
+
 /* The n-th node (0-based) of type t in document order, or NULL. */
 static md_node *find(md_node *root, enum md_type t, int nth)
 {
-	md_node *n = root, *next;
-
-	while (n) {
+	for (md_node *n = root; n; n = walk_next(root, n))
 		if (md_node_type(n) == t && nth-- == 0)
 			return n;
-		if ((next = md_first_child(n))) {
-			n = next;
-			continue;
-		}
-		while (n && n != root && !md_next(n))
-			n = md_parent(n);
-		n = (n && n != root) ? md_next(n) : NULL;
-	}
 	return NULL;
 }
 
@@ -673,19 +673,9 @@ static void test_rewrite(void)
  * link, in document order. */
 static void dump(buf *b, md_node *root)
 {
-	md_node *n = root, *next;
-
-	while (n) {
+	for (md_node *n = root; n; n = walk_next(root, n))
 		buf_printf(b, "%d %d-%d %d [%s] <%s>\n", (int)md_node_type(n), md_start_line(n),
 		           md_end_line(n), md_is_wiki_link(n), md_literal(n), md_url(n));
-		if ((next = md_first_child(n))) {
-			n = next;
-			continue;
-		}
-		while (n && n != root && !md_next(n))
-			n = md_parent(n);
-		n = (n && n != root) ? md_next(n) : NULL;
-	}
 }
 
 static char *dump_of(const char *text, size_t len, int flags)
