@@ -774,9 +774,6 @@ static int write_now(const outdir *o, const char *name, const char *data, size_t
 		}
 		done += (size_t)w;
 	}
-	/* Start writing it back now, so that outdir_commit's syncfs finds
-	 * little left to wait for (a hint: errors show there). */
-	sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	if (close(fd) < 0)
 		return err_set(e, ERR_USER, "cannot write %s/%s: %s", o->tmp, name,
 		               strerror(errno));
