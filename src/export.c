@@ -1541,18 +1541,6 @@ typedef struct rendered {
 	long title_h; /* index in s->heads of the title heading, or -1 */
 } rendered;
 
-/* 0 when text[0..len) has no "[^", so no footnote: the option then only
- * costs cmark two walks over the whole tree after the parse. */
-static int may_have_footnotes(const char *text, size_t len)
-{
-	const char *p = text, *end = text + len;
-
-	while ((p = memchr(p, '[', (size_t)(end - p))) && ++p < end)
-		if (*p == '^')
-			return 1;
-	return 0;
-}
-
 /* Renders a body into r->html; headings stay in s->heads until
  * free_headings.  from: see rewrite_link.  Returns 0 or -1. */
 static int render_body(site *s, const char *body, size_t len, const char *title, long from,
@@ -1565,7 +1553,8 @@ static int render_body(site *s, const char *body, size_t len, const char *title,
 
 	if (!body)
 		body = "", len = 0;
-	doc = md_parse(body, len, MD_ARENA | (may_have_footnotes(body, len) ? MD_FOOTNOTES : 0), e);
+	/* (md_parse turns footnotes on only when the text has "[^") */
+	doc = md_parse(body, len, MD_ARENA | MD_FOOTNOTES, e);
 	if (!doc)
 		return -1;
 	root = md_cmark_root(doc);
