@@ -202,8 +202,9 @@ static void json_str(buf *b, const char *s, size_t n)
 	buf_putc(b, '"');
 }
 
-/* <time datetime="UTC">local time</time>, in the TZ of the process. */
-static void put_time(buf *b, int64_t ms)
+/* <time datetime="UTC">the local time as strftime's fmt</time>, in the TZ
+ * of the process. */
+static void put_time_as(buf *b, int64_t ms, const char *fmt)
 {
 	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
@@ -212,24 +213,22 @@ static void put_time(buf *b, int64_t ms)
 	if (gmtime_r(&t, &tm))
 		strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (localtime_r(&t, &tm))
-		strftime(loc, sizeof loc, "%Y-%m-%d %H:%M %Z", &tm);
+		strftime(loc, sizeof loc, fmt, &tm);
 	buf_printf(b, "<time datetime=\"%s\">", iso);
 	esc(b, loc);
 	buf_puts(b, "</time>");
 }
 
-/* <time> showing the local time of day only (under a date heading). */
+/* The date and time, with the zone. */
+static void put_time(buf *b, int64_t ms)
+{
+	put_time_as(b, ms, "%Y-%m-%d %H:%M %Z");
+}
+
+/* The time of day only (under a date heading). */
 static void put_clock(buf *b, int64_t ms)
 {
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	char iso[32] = "", loc[32] = "";
-
-	if (gmtime_r(&t, &tm))
-		strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (localtime_r(&t, &tm))
-		strftime(loc, sizeof loc, "%H:%M", &tm);
-	buf_printf(b, "<time datetime=\"%s\">%s</time>", iso, loc);
+	put_time_as(b, ms, "%H:%M");
 }
 
 /* The local date of ms as YYYY-MM-DD (for grouping recent changes). */

@@ -883,26 +883,30 @@ struct view *view_index_new(struct ui *ui)
 	return v;
 }
 
-struct view *view_search_new(struct ui *ui, const char *query)
+/* A list about arg (a query, a page), titled what + arg. */
+static struct view *new_list_about(struct ui *ui, int kind, const char *what, const char *arg)
 {
 	buf t = BUF_INIT;
 	struct view *v;
 
-	buf_printf(&t, "Search: %s", query);
-	v = new_list(ui, LIST_SEARCH, buf_cstr(&t), query);
+	buf_printf(&t, "%s%s", what, arg);
+	v = new_list(ui, kind, buf_cstr(&t), arg);
 	buf_free(&t);
+	return v;
+}
+
+struct view *view_search_new(struct ui *ui, const char *query)
+{
+	struct view *v = new_list_about(ui, LIST_SEARCH, "Search: ", query);
+
 	fill_search(ui, v->st);
 	return v;
 }
 
 struct view *view_backlinks_new(struct ui *ui, const char *slug)
 {
-	buf t = BUF_INIT;
-	struct view *v;
+	struct view *v = new_list_about(ui, LIST_BACKLINKS, "Pages linking to ", slug);
 
-	buf_printf(&t, "Pages linking to %s", slug);
-	v = new_list(ui, LIST_BACKLINKS, buf_cstr(&t), slug);
-	buf_free(&t);
 	fill_backlinks(ui, v->st);
 	return v;
 }
@@ -933,12 +937,8 @@ struct view *view_help_new(struct ui *ui)
 
 struct view *view_history_new(struct ui *ui, const char *slug)
 {
-	buf t = BUF_INIT;
-	struct view *v;
+	struct view *v = new_list_about(ui, LIST_HISTORY, "History of ", slug);
 
-	buf_printf(&t, "History of %s", slug);
-	v = new_list(ui, LIST_HISTORY, buf_cstr(&t), slug);
-	buf_free(&t);
 	fill_history(ui, v->st);
 	return v;
 }

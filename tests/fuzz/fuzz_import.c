@@ -36,15 +36,8 @@
 #include "u8.h"
 #include "wiki.h"
 
-#define CHECK(cond, ...)                                                                \
-	do {                                                                             \
-		if (!(cond)) {                                                           \
-			fprintf(stderr, "fuzz_import: invariant broken: %s: ", #cond);   \
-			fprintf(stderr, __VA_ARGS__);                                    \
-			fputc('\n', stderr);                                             \
-			abort();                                                         \
-		}                                                                        \
-	} while (0)
+#define FUZZ_NAME "fuzz_import"
+#include "fuzz.h"
 
 #define RESET_EVERY 500
 #define CHECK_EVERY 97
@@ -107,10 +100,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	if (!base || !*base)
 		base = "/tmp";
-	if (u8_setlocale() < 0) {
-		fprintf(stderr, "fuzz_import: no UTF-8 locale\n");
-		abort();
-	}
+	fuzz_need_utf8();
 	snprintf(dir, sizeof dir, "%s/docday-fuzz-import-XXXXXX", base);
 	if (!mkdtemp(dir)) {
 		fprintf(stderr, "fuzz_import: mkdtemp %s: %s\n", dir, strerror(errno));

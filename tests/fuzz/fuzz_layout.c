@@ -29,15 +29,8 @@
 #include "markdown.h"
 #include "u8.h"
 
-#define CHECK(cond, ...)                                                                \
-	do {                                                                             \
-		if (!(cond)) {                                                           \
-			fprintf(stderr, "fuzz_layout: invariant broken: %s: ", #cond);   \
-			fprintf(stderr, __VA_ARGS__);                                    \
-			fputc('\n', stderr);                                             \
-			abort();                                                         \
-		}                                                                        \
-	} while (0)
+#define FUZZ_NAME "fuzz_layout"
+#include "fuzz.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -46,10 +39,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	if (u8_setlocale() < 0) {
-		fprintf(stderr, "fuzz_layout: no UTF-8 locale\n");
-		abort();
-	}
+	fuzz_need_utf8();
 	return 0;
 }
 

@@ -25,15 +25,8 @@
 #include "err.h"
 #include "merge.h"
 
-#define CHECK(cond, ...)                                                                \
-	do {                                                                             \
-		if (!(cond)) {                                                           \
-			fprintf(stderr, "fuzz_merge: invariant broken: %s: ", #cond);    \
-			fprintf(stderr, __VA_ARGS__);                                    \
-			fputc('\n', stderr);                                             \
-			abort();                                                         \
-		}                                                                        \
-	} while (0)
+#define FUZZ_NAME "fuzz_merge"
+#include "fuzz.h"
 
 #define MAX_LINES 400
 #define GAP 4
