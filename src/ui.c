@@ -886,6 +886,7 @@ static void generic_action(struct ui *ui, enum ui_action a)
 		else
 			view_edit_rename(ui);
 		break;
+	case UA_FIND_NEXT: /* n where nothing was searched for: n as in new */
 	case UA_NEW_PAGE: {
 		char *title;
 

@@ -30,7 +30,7 @@
 	X(RIGHT, "right", "scroll wide lines right")                                               \
 	X(FIND, "find", "search forward in the page")                                              \
 	X(FIND_BACK, "find-back", "search backward in the page")                                   \
-	X(FIND_NEXT, "find-next", "next match")                                                    \
+	X(FIND_NEXT, "find-next", "next match; with no search: create a new page (as c)")          \
 	X(FIND_PREV, "find-prev", "previous match")                                                \
 	X(NEXT_LINK, "next-link", "focus the next link")                                           \
 	X(PREV_LINK, "prev-link", "focus the previous link")                                       \

@@ -631,6 +631,9 @@ static int page_handle(struct view *v, enum ui_action a, int count)
 	case UA_FIND:
 	case UA_FIND_BACK: find_prompt(ui, s, a == UA_FIND_BACK); return 1;
 	case UA_FIND_NEXT:
+		if (!s->query)
+			return 0; /* n with no search: a new page (generic_action) */
+		                  /* fall through */
 	case UA_FIND_PREV:
 		find_step(ui, s, (a == UA_FIND_NEXT) != s->backward ? 1 : -1, 0);
 		return 1;

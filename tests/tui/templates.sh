@@ -31,6 +31,20 @@ see "the choice again" "Start from:"
 keys Enter
 see "Enter takes the default" "# Other"
 keys C-x
+# n is find-next once something was searched for, else a new page (as c)
+keys n "By N" Enter
+see "n with no search asks for a new page too" "Start from:"
+keys Enter
+see "and opens the editor on it" "Editing By N (new page)"
+keys C-x
+keys / "Agenda" Enter
+see "a search in the page" "match 1 of 1"
+keys n
+see "then n is the next match" "wrapped to the top: match 1 of 1"
+case "$(screen)" in
+*"New page title"*) not_ok "and not a new page" "$(screen)" ;;
+*) ok "and not a new page" ;;
+esac
 keys Q
 see "quits" "EXITED 0"
 done_testing
