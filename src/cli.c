@@ -1315,7 +1315,7 @@ static int cmd_export(struct cli_ctx *c, int argc, char **argv)
 		              { "quiet", 'q', 0, &quiet },
 		              { 0 } };
 	export_opts o = { 0 };
-	export_stats st;
+	export_stats st = { 0 };
 	int n, rc, html;
 
 	if ((rc = parse_opts(c, argc, argv, opts, &n)) || (rc = need_args(c, n, 2, 2)))
@@ -1342,9 +1342,9 @@ static int cmd_export(struct cli_ctx *c, int argc, char **argv)
 	if (rc < 0)
 		return fail(c);
 	if (!quiet)
-		msg("exported %zu page%s to %s: %zu files, %.1f MB, %.2f s", st.pages,
-		    st.pages == 1 ? "" : "s", argv[1], st.files, (double)st.bytes / 1e6,
-		    st.seconds);
+		msg("exported %zu page%s to %s: %zu files (%zu unchanged), %.1f MB, %.2f s",
+		    st.pages, st.pages == 1 ? "" : "s", argv[1], st.files, st.kept,
+		    (double)st.bytes / 1e6, st.seconds);
 	return 0;
 }
 

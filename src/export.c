@@ -458,6 +458,9 @@ enum { DIR_ABSENT, DIR_EMPTY, DIR_EXPORT };
  * file: thousands of wake-ups cost more system time than they save. */
 #define WAKE_FILES 32
 #define WAKE_BYTES ((size_t)1 << 20)
+/* The buffer an earlier export's file is read into, piecewise, to compare
+ * it with the new one. */
+#define CMP_BYTES ((size_t)64 << 10)
 
 /* A file on its way to the disk; the queue owns name and data. */
 typedef struct qfile {
@@ -471,7 +474,14 @@ typedef struct outdir {
 	char *tmp; /* DIR.tmp-XXXXXX beside it */
 	int fd;    /* tmp, open */
 	int kind;
-	size_t files;
+	/* The earlier export being replaced (kind DIR_EXPORT), open, else -1:
+	 * a new file whose bytes equal its file of the same name becomes a
+	 * hard link to that file instead of a new one (same_as_old). */
+	int old_fd;
+	mode_t mode;  /* what a new file's mode is (0666 less the umask) */
+	char *cmp;    /* CMP_BYTES for comparing, the writer's own */
+	size_t files; /* files put, of which ... */
+	size_t kept;  /* ... this many linked from the earlier export */
 	unsigned long long bytes;
 	/* The writer thread (writer_main), when it could be started.  Making
 	 * and filling thousands of files is mostly the kernel's work; on its
@@ -641,9 +651,17 @@ static int outdir_open(outdir *o, const char *dir, const char *what, err_info *e
 	buf b = BUF_INIT;
 
 	memset(o, 0, sizeof *o);
-	o->fd = -1;
+	o->fd = o->old_fd = -1;
 	if (resolve_dir(o, dir, e) < 0)
 		return -1;
+	mask = umask(022);
+	umask(mask);
+	o->mode = 0666 & ~mask;
+	if (o->kind == DIR_EXPORT) {
+		o->cmp = malloc(CMP_BYTES);
+		if (o->cmp)
+			o->old_fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
 	buf_printf(&b, "%s.tmp-XXXXXX", o->dir);
 	o->tmp = buf_detach(&b);
 	if (!mkdtemp(o->tmp)) {
@@ -654,13 +672,10 @@ static int outdir_open(outdir *o, const char *dir, const char *what, err_info *e
 		return -1;
 	}
 	/* mkdtemp makes 0700; a site is for a web server to read. */
-	if (o->kind != DIR_ABSENT && stat(o->dir, &sb) == 0) {
+	if (o->kind != DIR_ABSENT && stat(o->dir, &sb) == 0)
 		chmod(o->tmp, sb.st_mode & 07777);
-	} else {
-		mask = umask(022);
-		umask(mask);
+	else
 		chmod(o->tmp, 0777 & ~mask);
-	}
 	o->fd = open(o->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (o->fd < 0) {
 		err_set(e, ERR_USER, "cannot open %s: %s", o->tmp, strerror(errno));
@@ -679,6 +694,16 @@ static int outdir_open(outdir *o, const char *dir, const char *what, err_info *e
 	return 0;
 }
 
+/* Closes the earlier export, once no file will be compared with it. */
+static void outdir_forget_old(outdir *o)
+{
+	if (o->old_fd >= 0)
+		close(o->old_fd);
+	o->old_fd = -1;
+	free(o->cmp);
+	o->cmp = NULL;
+}
+
 /* Removes the temporary folder; the target is untouched. */
 static void outdir_abort(outdir *o)
 {
@@ -686,6 +711,7 @@ static void outdir_abort(outdir *o)
 	if (o->fd >= 0)
 		close(o->fd);
 	o->fd = -1;
+	outdir_forget_old(o);
 	if (o->tmp)
 		rm_tree(AT_FDCWD, o->tmp);
 	free(o->tmp);
@@ -706,6 +732,7 @@ static int outdir_commit(outdir *o, err_info *e)
 
 	if (writer_stop(o, 0, e) < 0)
 		return -1;
+	outdir_forget_old(o);
 	if (syncfs(o->fd) < 0)
 		return err_set(e, ERR_USER, "cannot write the export in %s to the disk: %s", o->tmp,
 		               strerror(errno));
@@ -750,13 +777,53 @@ done:
 	return 0;
 }
 
-/* Creates the file name in the temporary folder with data[0..len). */
-static int write_now(const outdir *o, const char *name, const char *data, size_t len, err_info *e)
+/* Whether the earlier export has a file name that is exactly what a new
+ * file name with data[0..len) would be: the same bytes, a plain file with
+ * no other name, ours, with the mode a new file gets.  Reads it in pieces
+ * into o->cmp; any failure answers no. */
+static int same_as_old(const outdir *o, const char *name, const char *data, size_t len)
+{
+	struct stat sb;
+	size_t at = 0, want;
+	ssize_t r;
+	int fd = openat(o->old_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_nlink != 1 ||
+	    sb.st_uid != geteuid() || (sb.st_mode & 07777) != o->mode ||
+	    (unsigned long long)sb.st_size != (unsigned long long)len) {
+		close(fd);
+		return 0;
+	}
+	while (at < len) {
+		want = len - at < CMP_BYTES ? len - at : CMP_BYTES;
+		r = read(fd, o->cmp, want);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || memcmp(o->cmp, data + at, (size_t)r) != 0)
+			break;
+		at += (size_t)r;
+	}
+	close(fd);
+	return at == len;
+}
+
+/* Creates the file name in the temporary folder with data[0..len), or,
+ * when the export being replaced has that very file, links it: a
+ * repeated export of an unchanged page makes no new file, and removing
+ * the old site then frees nothing (docs/architecture.md, "Publishing"). */
+static int write_now(outdir *o, const char *name, const char *data, size_t len, err_info *e)
 {
 	int fd;
 	ssize_t w;
 	size_t done = 0;
 
+	if (o->old_fd >= 0 && same_as_old(o, name, data, len) &&
+	    linkat(o->old_fd, name, o->fd, name, 0) == 0) {
+		o->kept++;
+		return 0;
+	}
 	fd = openat(o->fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0)
 		return err_set(e, ERR_USER, "cannot create %s/%s: %s", o->tmp, name,
@@ -2760,8 +2827,10 @@ int export_html(wiki *w, const char *dir, const export_opts *o, export_stats *st
 	finish_stats(st, s.pages.n, &s.out, t0);
 	if (outdir_commit(&s.out, e) < 0)
 		goto out;
-	if (st)
+	if (st) { /* the writer thread has ended */
+		st->kept = s.out.kept;
 		st->seconds = now_seconds() - t0;
+	}
 	rc = 0;
 out:
 	if (in_tx)
@@ -2964,8 +3033,10 @@ int export_md(wiki *w, const char *dir, const export_opts *o, export_stats *st, 
 	finish_stats(st, pages.n, &out, t0);
 	if (outdir_commit(&out, e) < 0)
 		goto out;
-	if (st)
+	if (st) { /* the writer thread has ended */
+		st->kept = out.kept;
 		st->seconds = now_seconds() - t0;
+	}
 	rc = 0;
 out:
 	if (in_tx)

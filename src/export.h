@@ -58,7 +58,9 @@ typedef struct export_opts {
 
 typedef struct export_stats {
 	size_t pages;             /* pages exported */
-	size_t files;             /* files written */
+	size_t files;             /* files written ... */
+	size_t kept;              /* ... of which this many were the same in the
+	                             export replaced, and are linked from it */
 	unsigned long long bytes; /* bytes written */
 	double seconds;           /* wall time */
 } export_stats;

@@ -58,6 +58,41 @@ if command -v tidy >/dev/null 2>&1; then
 			not_ok "tidy: $(basename "$f")" "$t"
 	done
 fi
+# A repeated export links the files that did not change from the export it
+# replaces (same bytes, a plain file with one name, ours, the usual mode)
+# and writes the others: the result is the same as a fresh export.
+R=$TMP/re
+ino() { stat -c %i "$R/$1"; }
+expect "an export to repeat" 0 $D export html "$R"
+has "a first export has nothing to keep" "$err" "(0 unchanged)"
+home1=$(ino home.html) css1=$(ino style.css)
+expect "the same export again" 0 $D export html "$R"
+files=$(printf '%s\n' "$err" | sed -n 's/.*: \([0-9]*\) files (\([0-9]*\) unchanged).*/\1 \2/p')
+same "every file unchanged" "$(echo "$files" | cut -d' ' -f2)" "$(echo "$files" | cut -d' ' -f1)"
+same "an unchanged page is the same file" "$(ino home.html)" "$home1"
+printf '# Home\n\nA third revision.\n' >"$TMP/home3.md"
+expect "a third revision of home" 0 $D save home -m third <"$TMP/home3.md"
+search1=$(ino search.html)
+printf 'x' | dd of="$R/search.html" bs=1 seek=20 conv=notrunc 2>/dev/null
+chmod 600 "$R/search.js"
+ln "$R/odd-page.history.html" "$TMP/elsewhere"
+expect "export after a save and changes by hand" 0 $D export html "$R"
+[ "$(ino home.html)" != "$home1" ] && ok "the changed page is a new file" ||
+	not_ok "the changed page is a new file" "inode $home1 kept"
+has "with the new text" "$(cat "$R/home.html")" "A third revision."
+same "the style sheet is still the same file" "$(ino style.css)" "$css1"
+[ "$(ino search.html)" != "$search1" ] && ok "a file edited by hand is written again" ||
+	not_ok "a file edited by hand is written again" "inode $search1 kept"
+same "a file of another mode is written again" "$(stat -c %a "$R/search.js")" \
+	"$(stat -c %a "$R/style.css")"
+[ "$(ino odd-page.history.html)" != "$(stat -c %i "$TMP/elsewhere")" ] &&
+	ok "a file with a second name is written again" ||
+	not_ok "a file with a second name is written again" "it is still linked"
+expect "a fresh export to compare with" 0 $D export html "$TMP/fresh" --quiet
+d=$(diff -r "$R" "$TMP/fresh" 2>&1)
+same "the repeated export is the fresh export" "$d" ""
+same "and nothing is left beside it" "$(ls -d "$TMP"/re.* 2>/dev/null)" ""
+
 expect "export html --unsafe" 0 $D export html "$TMP/unsafe" --unsafe --quiet
 has "--unsafe keeps raw HTML" "$(cat "$TMP/unsafe/odd-page.html")" "<script>alert(1)</script>"
 bad=$(LC_ALL=C grep -l -P '[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]' "$TMP/unsafe"/*)
