@@ -18,6 +18,10 @@ of load then lands on every command instead of on one, and the ratios stay
 fair.  --stdin applies to every command, --out to the first one only (the
 others write to /dev/null).
 
+--settle runs sync(1) before every run, untimed: the dirty pages one
+command left behind (an export writes 170 MB) are then not written back
+during the next command's run, which would charge that command for them.
+
 --stdin FMT feeds each run a file: FMT with {i} replaced by the run's number,
 counting warm-up runs, from 1 (so a save can get a different text each time).
 
@@ -67,6 +71,7 @@ def main():
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--stdin")
     p.add_argument("--out")
+    p.add_argument("--settle", action="store_true")
     p.add_argument("cmd", nargs=argparse.REMAINDER)
     a = p.parse_args()
     words = a.cmd[1:] if a.cmd[:1] == ["--"] else a.cmd
@@ -83,6 +88,8 @@ def main():
     cpu = [[] for _ in cmds]
     for i in range(1, a.warmup + a.runs + 1):
         for k, cmd in enumerate(cmds):
+            if a.settle:
+                os.sync()
             t, c = run_once(cmd, a, i, a.out if k == 0 else None)
             if i > a.warmup:
                 times[k].append(t)
