@@ -13,6 +13,10 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
+#include <cmark-gfm_version.h>
+#ifdef HAVE_CMARK_GFM_NODE_H
+#include <cmark-gfm/node.h>
+#endif
 
 #include "buf.h"
 #include "u8.h"
@@ -23,6 +27,7 @@ struct md_doc {
 	cmark_node *root;
 	cmark_mem *mem; /* what the tree's memory comes from */
 	int arena;      /* mem is the arena (MD_ARENA) */
+	int pieces;     /* the text was parsed in this many pieces */
 };
 
 /* What docday notes on the nodes it makes (wiki links and the text around
@@ -58,6 +63,51 @@ static int node_line(cmark_node *c, int end);
 static cmark_mem *arena_take(size_t len);
 static void arena_reset(void);
 
+/* The tree's links and node types.  With cmark's node structure at hand
+ * (and the library of that header's version: same_version) they are read
+ * from the node, else through cmark's functions: walking the tree is most
+ * of what the layout does, and a call into the shared library per step
+ * cost it a tenth of its time on the bench's big page. */
+#ifdef HAVE_CMARK_GFM_NODE_H
+static int direct; /* set once by ensure_extensions */
+/* Whether the library is the version of the header that describes its
+ * nodes. */
+static int same_version(void)
+{
+	return cmark_version() == CMARK_GFM_VERSION;
+}
+
+#define N_GET(c, field, fn) ((c) && direct ? (c)->field : fn(c))
+#else
+#define N_GET(c, field, fn) fn(c)
+#endif
+static inline cmark_node *n_first_child(cmark_node *c)
+{
+	return N_GET(c, first_child, cmark_node_first_child);
+}
+static inline cmark_node *n_last_child(cmark_node *c)
+{
+	return N_GET(c, last_child, cmark_node_last_child);
+}
+static inline cmark_node *n_next(cmark_node *c)
+{
+	return N_GET(c, next, cmark_node_next);
+}
+static inline cmark_node *n_prev(cmark_node *c)
+{
+	return N_GET(c, prev, cmark_node_previous);
+}
+static inline cmark_node *n_parent(cmark_node *c)
+{
+	return N_GET(c, parent, cmark_node_parent);
+}
+static inline cmark_node_type n_type(cmark_node *c)
+{
+	return (cmark_node_type)N_GET(c, type, cmark_node_get_type);
+}
+static cmark_node *parse_pieces(const char *text, size_t len, int opts, cmark_mem *mem,
+                                int *pieces);
+
 size_t md_max_len(void)
 {
 	return MAX_LEN;
@@ -69,6 +119,9 @@ static void ensure_extensions(void)
 
 	if (!done) {
 		cmark_gfm_core_extensions_ensure_registered();
+#ifdef HAVE_CMARK_GFM_NODE_H
+		direct = same_version();
+#endif
 		done = 1;
 	}
 }
@@ -102,12 +155,30 @@ static int parse_options(const char *text, size_t len, int flags)
 	return opts;
 }
 
+/* Parses text[0..len) in one piece, with memory from mem. */
+static cmark_node *parse_one(const char *text, size_t len, int opts, cmark_mem *mem)
+{
+	cmark_parser *p = cmark_parser_new_with_mem(opts, mem);
+	cmark_node *root;
+	size_t i;
+
+	for (i = 0; i < sizeof extension_names / sizeof *extension_names; i++) {
+		cmark_syntax_extension *ext = cmark_find_syntax_extension(extension_names[i]);
+
+		if (ext)
+			cmark_parser_attach_syntax_extension(p, ext);
+	}
+	if (len)
+		cmark_parser_feed(p, text, len);
+	root = cmark_parser_finish(p);
+	cmark_parser_free(p);
+	return root;
+}
+
 md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
 {
 	int opts;
-	cmark_parser *p;
 	md_doc *d;
-	size_t i;
 	line_set lines = { NULL, 0, 0 };
 
 	if (len > MAX_LEN) {
@@ -123,17 +194,10 @@ md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
 	d->arena = d->mem != NULL;
 	if (!d->mem)
 		d->mem = cmark_get_default_mem_allocator();
-	p = cmark_parser_new_with_mem(opts, d->mem);
-	for (i = 0; i < sizeof extension_names / sizeof *extension_names; i++) {
-		cmark_syntax_extension *ext = cmark_find_syntax_extension(extension_names[i]);
-
-		if (ext)
-			cmark_parser_attach_syntax_extension(p, ext);
-	}
-	if (len)
-		cmark_parser_feed(p, text, len);
-	d->root = cmark_parser_finish(p);
-	cmark_parser_free(p);
+	d->pieces = 1;
+	d->root = parse_pieces(text, len, opts, d->mem, &d->pieces);
+	if (!d->root)
+		d->root = parse_one(text, len, opts, d->mem);
 	if (wiki_lines(text, len, &lines)) {
 		wiki_links(d->root, &lines, d->mem);
 		free(lines.v);
@@ -150,6 +214,18 @@ void md_free(md_doc *d)
 	else
 		cmark_node_free(d->root);
 	free(d);
+}
+
+int md_pieces(const md_doc *d)
+{
+	return d ? d->pieces : 0;
+}
+
+char *md_debug_xml(const md_doc *d)
+{
+	return d ? cmark_render_xml_with_mem(d->root, CMARK_OPT_SOURCEPOS,
+	                                     cmark_get_default_mem_allocator())
+	         : NULL;
 }
 
 struct cmark_mem *md_cmark_mem(const md_doc *d)
@@ -401,6 +477,306 @@ static void arena_reset(void)
 	arena.busy = 0;
 }
 
+/* --- big texts in pieces ----------------------------------------------------
+ *
+ * cmark-gfm parses a 2 MB page in one piece about 1.6 times slower than
+ * the same text cut into pieces of 128 KiB, one parser after the other
+ * (bench/README, figure view; the time is cmark's own, not memory: it
+ * holds with every piece's tree kept).  So a text of PIECE_MIN bytes or
+ * more is cut into pieces of about PIECE_LEN, each parsed by a parser of
+ * its own, and the pieces' top-level blocks are moved into the first
+ * piece's document in order: the same tree, node for node and line for
+ * line, that one parse makes (tests/unit/test_markdown.c compares the two
+ * on every Markdown text of the tests).  The cuts:
+ *
+ *  - Only before an ATX heading ('#' to "######", then a space, a tab or
+ *    the line's end) in column 0 that follows a blank line.  Such a line
+ *    continues no block quote (no '>'), list item or footnote (not
+ *    indented), no indented code, and no paragraph, table or HTML block
+ *    of kinds 6 and 7 (the blank line closed them): wherever it could
+ *    start a block it is a heading, and what came before it is closed.
+ *    Only a fenced code block or an HTML block of kinds 1 to 5 (<script,
+ *    <pre, <style, <textarea, <!--, <?, <!X, <![CDATA[) open at the top
+ *    level would take it as text: the scan follows those line by line and
+ *    cuts nowhere inside them.
+ *  - The scan is a guess where containers hold fences; the parse checks
+ *    it: when a piece's last open block (the chain of last children) is a
+ *    fenced code block or an HTML block reaching its last line, it might
+ *    have taken the next piece's first line, and the whole text is parsed
+ *    again in one piece.
+ *  - Link reference and footnote definitions act on the whole document: a
+ *    text with "]:" anywhere (every definition has it) is parsed in one
+ *    piece, and so is a text with a CR, whose line ends the scan does not
+ *    follow.
+ *  - cmark numbers a piece's lines from 1 and has no call to change a
+ *    node's position, so this uses its node structure (cmark-gfm/node.h,
+ *    which Debian's libcmark-gfm-dev ships for its own version of the
+ *    library) to add the piece's first line to every node's lines.
+ *    Without that header, or with a library of another version than the
+ *    header's, texts are parsed in one piece. */
+
+#define PIECE_MIN ((size_t)256 * 1024)
+#define PIECE_LEN ((size_t)128 * 1024)
+
+static size_t piece_min = PIECE_MIN, piece_len = PIECE_LEN;
+
+void md_parse_tune(size_t min_len, size_t len)
+{
+	piece_min = min_len ? min_len : PIECE_MIN;
+	piece_len = len ? len : PIECE_LEN;
+}
+
+#ifdef HAVE_CMARK_GFM_NODE_H
+
+/* What the scan knows at a line's start: inside a fenced code block (fence
+ * is '`' or '~', fence_len its length) or an HTML block (html_end: what
+ * ends it) at the top level. */
+typedef struct scan {
+	char fence;
+	size_t fence_len;
+	const char *html_end;
+} scan;
+
+static int ci_prefix(const char *s, size_t n, const char *word)
+{
+	size_t k = strlen(word);
+
+	return n >= k && strncasecmp(s, word, k) == 0;
+}
+
+static int ci_has(const char *s, size_t n, const char *word)
+{
+	size_t k = strlen(word), i;
+
+	for (i = 0; i + k <= n; i++)
+		if (strncasecmp(s + i, word, k) == 0)
+			return 1;
+	return 0;
+}
+
+/* The end marker of the HTML block of kinds 1 to 5 that s[0..n) (after
+ * its indent) starts, or NULL. */
+static const char *html_start(const char *s, size_t n)
+{
+	static const char *const tags[] = { "script", "pre", "style", "textarea" };
+	static const char *const ends[] = { "</script>", "</pre>", "</style>", "</textarea>" };
+	size_t i, k;
+
+	if (n < 2 || s[0] != '<')
+		return NULL;
+	for (i = 0; i < sizeof tags / sizeof *tags; i++) {
+		k = strlen(tags[i]);
+		if (ci_prefix(s + 1, n - 1, tags[i]) &&
+		    (n == k + 1 || s[k + 1] == ' ' || s[k + 1] == '\t' || s[k + 1] == '>'))
+			return ends[i];
+	}
+	if (ci_prefix(s, n, "<!--"))
+		return "-->";
+	if (s[1] == '?')
+		return "?>";
+	if (ci_prefix(s, n, "<![CDATA["))
+		return "]]>";
+	if (s[1] == '!' && n > 2 && ((s[2] >= 'a' && s[2] <= 'z') || (s[2] >= 'A' && s[2] <= 'Z')))
+		return ">";
+	return NULL;
+}
+
+/* The spaces and tabs that s[0..n) starts with. */
+static size_t blanks(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i;
+}
+
+/* Follows line s[0..n) (without its LF); returns 1 when it opens or
+ * continues a fenced code block or an HTML block. */
+static int scan_line(scan *st, const char *s, size_t n)
+{
+	size_t ind = 0, run = 0;
+
+	while (ind < n && ind < 4 && s[ind] == ' ')
+		ind++;
+	if (st->fence) {
+		if (ind < 4)
+			while (ind + run < n && s[ind + run] == st->fence)
+				run++;
+		if (run >= st->fence_len && blanks(s + ind + run, n - ind - run) == n - ind - run)
+			st->fence = 0;
+		return 1;
+	}
+	if (st->html_end) {
+		if (ci_has(s, n, st->html_end))
+			st->html_end = NULL;
+		return 1;
+	}
+	if (ind >= 4 || ind == n)
+		return 0;
+	if (s[ind] == '`' || s[ind] == '~') {
+		while (ind + run < n && s[ind + run] == s[ind])
+			run++;
+		if (run >= 3 && !(s[ind] == '`' && memchr(s + ind + run, '`', n - ind - run))) {
+			st->fence = s[ind];
+			st->fence_len = run;
+			return 1;
+		}
+		return 0;
+	}
+	st->html_end = html_start(s + ind, n - ind);
+	if (st->html_end && ci_has(s + ind, n - ind, st->html_end))
+		st->html_end = NULL;
+	return st->html_end != NULL;
+}
+
+/* Whether line s[0..n) is an ATX heading in column 0. */
+static int is_heading_line(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && i < 7 && s[i] == '#')
+		i++;
+	return i >= 1 && i <= 6 && (i == n || s[i] == ' ' || s[i] == '\t');
+}
+
+/* A piece of the text: its bytes and the number of its first line. */
+typedef struct piece {
+	size_t at, len;
+	int line;
+} piece;
+
+/* Cuts text[0..len) into pieces of about piece_len bytes where it may
+ * (above); returns how many, in *out (malloc'd). */
+static size_t cut_pieces(const char *text, size_t len, piece **out)
+{
+	const char *p = text, *end = text + len, *nl;
+	scan st = { 0, 0, NULL };
+	int no = 1, prev_blank = 0, in;
+	size_t n = 1, cap = len / piece_len + 2, off;
+	piece *v = malloc(cap * sizeof *v);
+
+	if (!v)
+		abort();
+	v[0].at = 0;
+	v[0].line = 1;
+	for (; p < end; p = nl + 1, no++) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		off = (size_t)(p - text);
+		if (prev_blank && !st.fence && !st.html_end && off - v[n - 1].at >= piece_len &&
+		    len - off >= piece_len / 2 && is_heading_line(p, (size_t)(nl - p))) {
+			if (n == cap) {
+				cap *= 2;
+				v = realloc(v, cap * sizeof *v);
+				if (!v)
+					abort();
+			}
+			v[n - 1].len = off - v[n - 1].at;
+			v[n].at = off;
+			v[n].line = no;
+			n++;
+		}
+		in = scan_line(&st, p, (size_t)(nl - p));
+		prev_blank = !in && blanks(p, (size_t)(nl - p)) == (size_t)(nl - p);
+		if (nl == end)
+			break;
+	}
+	v[n - 1].len = len - v[n - 1].at;
+	*out = v;
+	return n;
+}
+
+/* Whether a piece whose last line is last ends inside a fenced code block
+ * or an HTML block (see above). */
+static int open_at_end(cmark_node *root, int last)
+{
+	cmark_node *c;
+
+	for (c = root->last_child; c; c = c->last_child)
+		if ((c->type == CMARK_NODE_CODE_BLOCK && c->as.code.fenced) ||
+		    c->type == CMARK_NODE_HTML_BLOCK) {
+			if (c->end_line >= last)
+				return 1;
+		}
+	return 0;
+}
+
+/* Adds add to the lines of every node under root (not root itself) that
+ * has lines: cmark leaves some inlines (soft breaks) at line 0. */
+static void shift_lines(cmark_node *root, int add)
+{
+	cmark_node *n = root->first_child;
+
+	while (n) {
+		if (n->start_line)
+			n->start_line += add;
+		if (n->end_line)
+			n->end_line += add;
+		if (n->first_child) {
+			n = n->first_child;
+			continue;
+		}
+		while (n != root && !n->next)
+			n = n->parent;
+		n = n == root ? NULL : n->next;
+	}
+}
+
+/* The tree of text[0..len) parsed in pieces, or NULL when it is to be
+ * parsed in one (short, one piece, a "]:" or a CR, a wrong cut). */
+static cmark_node *parse_pieces(const char *text, size_t len, int opts, cmark_mem *mem, int *pieces)
+{
+	piece *v;
+	cmark_node *root, *part, *c;
+	size_t n, k;
+	int last_end_line, last_end_col;
+
+	if (len < piece_min || !direct || memchr(text, '\r', len) || memmem(text, len, "]:", 2))
+		return NULL;
+	n = cut_pieces(text, len, &v);
+	if (n < 2) {
+		free(v);
+		return NULL;
+	}
+	root = parse_one(text, v[0].len, opts, mem);
+	for (k = 1; k < n; k++) {
+		if (open_at_end(root, v[k].line - 1))
+			break;
+		part = parse_one(text + v[k].at, v[k].len, opts, mem);
+		shift_lines(part, v[k].line - 1);
+		last_end_line = part->end_line + v[k].line - 1;
+		last_end_col = part->end_column;
+		while ((c = part->first_child))
+			cmark_node_append_child(root, c);
+		cmark_node_free(part);
+		root->end_line = last_end_line;
+		root->end_column = last_end_col;
+	}
+	free(v);
+	if (k < n) {
+		cmark_node_free(root);
+		return NULL;
+	}
+	*pieces = (int)n;
+	return root;
+}
+
+#else
+
+static cmark_node *parse_pieces(const char *text, size_t len, int opts, cmark_mem *mem, int *pieces)
+{
+	(void)text;
+	(void)len;
+	(void)opts;
+	(void)mem;
+	(void)pieces;
+	return NULL;
+}
+
+#endif
+
 /* --- wiki links ------------------------------------------------------------
  *
  * cmark-gfm's core inline parser owns '[', so [[...]] cannot be a syntax
@@ -560,7 +936,7 @@ static void free_siblings(cmark_node *from, cmark_node *stop)
 	cmark_node *next;
 
 	while (from && from != stop) {
-		next = cmark_node_next(from);
+		next = n_next(from);
 		cmark_node_unlink(from);
 		cmark_node_free(from);
 		from = next;
@@ -591,7 +967,7 @@ static void wiki_replace(cmark_mem *mem, cmark_node *first, cmark_node *last, co
 		head = head ? head : n;
 		pos = v[i].end;
 	}
-	free_siblings(first, cmark_node_next(last));
+	free_siblings(first, n_next(last));
 	return;
 refused:
 	cmark_node_free(n);
@@ -618,15 +994,15 @@ static void wiki_text(cmark_mem *mem, cmark_node *first, cmark_node *last, const
  * node, whose literal is searched in place. */
 static cmark_node *wiki_run(cmark_node *first, cmark_mem *mem)
 {
-	cmark_node *last = first, *n = cmark_node_next(first);
+	cmark_node *last = first, *n = n_next(first);
 	buf b = BUF_INIT;
 
-	if (!n || cmark_node_get_type(n) != CMARK_NODE_TEXT) {
+	if (!n || n_type(n) != CMARK_NODE_TEXT) {
 		wiki_text(mem, first, first, or_empty(cmark_node_get_literal(first)));
 		return n;
 	}
 	buf_puts(&b, or_empty(cmark_node_get_literal(first)));
-	for (; n && cmark_node_get_type(n) == CMARK_NODE_TEXT; n = cmark_node_next(n)) {
+	for (; n && n_type(n) == CMARK_NODE_TEXT; n = n_next(n)) {
 		buf_puts(&b, or_empty(cmark_node_get_literal(n)));
 		last = n;
 	}
@@ -703,7 +1079,7 @@ static int block_may_hold(cmark_node *n, const line_set *lines)
 	int start = cmark_node_get_start_line(n), end = cmark_node_get_end_line(n);
 	size_t lo = 0, hi = lines->n, mid;
 
-	switch (cmark_node_get_type(n)) {
+	switch (n_type(n)) {
 	case CMARK_NODE_BLOCK_QUOTE:
 	case CMARK_NODE_LIST:
 	case CMARK_NODE_ITEM:
@@ -731,27 +1107,26 @@ static int block_may_hold(cmark_node *n, const line_set *lines)
  * tree's own. */
 static void wiki_links(cmark_node *root, const line_set *lines, cmark_mem *mem)
 {
-	cmark_node *parent = root, *n = cmark_node_first_child(root);
+	cmark_node *parent = root, *n = n_first_child(root);
 	cmark_node_type t;
 
 	for (;;) {
 		while (!n) {
 			if (parent == root)
 				return;
-			n = cmark_node_next(parent);
-			parent = cmark_node_parent(parent);
+			n = n_next(parent);
+			parent = n_parent(parent);
 		}
-		t = cmark_node_get_type(n);
+		t = n_type(n);
 		if (t == CMARK_NODE_TEXT) {
 			n = wiki_run(n, mem);
-		} else if (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE &&
-		           cmark_node_first_child(n) &&
+		} else if (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE && n_first_child(n) &&
 		           ((t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE ||
 		            block_may_hold(n, lines))) {
 			parent = n;
-			n = cmark_node_first_child(n);
+			n = n_first_child(n);
 		} else {
-			n = cmark_node_next(n);
+			n = n_next(n);
 		}
 	}
 }
@@ -760,27 +1135,27 @@ static void wiki_links(cmark_node *root, const line_set *lines, cmark_mem *mem)
 
 md_node *md_first_child(const md_node *n)
 {
-	return n ? MN(cmark_node_first_child(CN(n))) : NULL;
+	return n ? MN(n_first_child(CN(n))) : NULL;
 }
 
 md_node *md_last_child(const md_node *n)
 {
-	return n ? MN(cmark_node_last_child(CN(n))) : NULL;
+	return n ? MN(n_last_child(CN(n))) : NULL;
 }
 
 md_node *md_next(const md_node *n)
 {
-	return n ? MN(cmark_node_next(CN(n))) : NULL;
+	return n ? MN(n_next(CN(n))) : NULL;
 }
 
 md_node *md_prev(const md_node *n)
 {
-	return n ? MN(cmark_node_previous(CN(n))) : NULL;
+	return n ? MN(n_prev(CN(n))) : NULL;
 }
 
 md_node *md_parent(const md_node *n)
 {
-	return n ? MN(cmark_node_parent(CN(n))) : NULL;
+	return n ? MN(n_parent(CN(n))) : NULL;
 }
 
 /* The bytes of a cmark_node (168 in cmark-gfm 0.29: its links, type and
@@ -827,7 +1202,7 @@ enum md_type md_node_type(const md_node *n)
 {
 	if (!n)
 		return MD_NONE;
-	switch (cmark_node_get_type(CN(n))) {
+	switch (n_type(CN(n))) {
 	case CMARK_NODE_NONE: return MD_NONE;
 	case CMARK_NODE_DOCUMENT: return MD_DOCUMENT;
 	case CMARK_NODE_BLOCK_QUOTE: return MD_BLOCK_QUOTE;
@@ -967,7 +1342,7 @@ int md_table_row_is_header(const md_node *n)
 static int own_line(cmark_node *c, int end)
 {
 	made *m = cmark_node_get_user_data(c);
-	cmark_node *next = cmark_node_next(c);
+	cmark_node *next = n_next(c);
 	int start = cmark_node_get_start_line(c), e, ns;
 
 	if (m)
@@ -994,11 +1369,11 @@ static int node_line(cmark_node *c, int end)
 	cmark_node_type t;
 	int breaks = 0, l;
 
-	for (; c; c = cmark_node_parent(c), end = 0) {
+	for (; c; c = n_parent(c), end = 0) {
 		if ((l = own_line(c, end)) > 0)
 			return l + breaks;
-		for (p = cmark_node_previous(c); p; p = cmark_node_previous(p)) {
-			t = cmark_node_get_type(p);
+		for (p = n_prev(c); p; p = n_prev(p)) {
+			t = n_type(p);
 			if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
 				breaks++;
 			else if ((l = own_line(p, 1)) > 0)
@@ -1170,12 +1545,11 @@ static size_t collect_page_links(cmark_node *root, slug_at **out)
 
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		n = cmark_iter_get_node(it);
-		if (cmark_node_get_type(n) == CMARK_NODE_IMAGE) {
+		if (n_type(n) == CMARK_NODE_IMAGE) {
 			in_image += ev == CMARK_EVENT_ENTER ? 1 : -1;
 			continue;
 		}
-		if (ev != CMARK_EVENT_ENTER || in_image ||
-		    cmark_node_get_type(n) != CMARK_NODE_LINK)
+		if (ev != CMARK_EVENT_ENTER || in_image || n_type(n) != CMARK_NODE_LINK)
 			continue;
 		if (md_classify(cmark_node_get_url(n), &t) < 0 || t.kind != MD_TARGET_PAGE) {
 			md_target_clear(&t);
@@ -1240,7 +1614,7 @@ char *md_plain_text(const md_node *n)
 		c = cmark_iter_get_node(it);
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
-		switch (cmark_node_get_type(c)) {
+		switch (n_type(c)) {
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE: buf_puts(&b, or_empty(cmark_node_get_literal(c))); break;
 		case CMARK_NODE_SOFTBREAK:
@@ -1277,7 +1651,7 @@ char *md_first_heading(const md_doc *d)
 	it = cmark_iter_new(d->root);
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		n = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_HEADING)
+		if (ev != CMARK_EVENT_ENTER || n_type(n) != CMARK_NODE_HEADING)
 			continue;
 		if (!(s = heading_text(n)))
 			continue;

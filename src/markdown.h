@@ -83,6 +83,17 @@ md_doc *md_parse(const char *text, size_t len, int flags, err_info *e);
 void md_free(md_doc *d);
 size_t md_max_len(void);
 
+/* A text of 256 KiB or more is parsed in pieces of about 128 KiB, one
+ * after the other (markdown.c, "big texts in pieces"); the tree is the
+ * one a parse in one piece makes.  For tests: texts of min_len bytes or
+ * more are cut into pieces of about piece_len (0: the defaults).  Not
+ * thread-safe; call it before parsing. */
+void md_parse_tune(size_t min_len, size_t piece_len);
+/* For tests: the number of pieces d's text was parsed in (1: one parse),
+ * and cmark's XML of the whole tree with source positions (malloc'd). */
+int md_pieces(const md_doc *d);
+char *md_debug_xml(const md_doc *d);
+
 md_node *md_root(const md_doc *d);
 
 /* The cmark-gfm root node of the parse, for the HTML exporter (the one other

@@ -1,5 +1,7 @@
 /* test_markdown: the parse tree over cmark-gfm, wiki links, link targets,
  * page links, headings as titles, and hostile input. */
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -741,6 +743,152 @@ static void test_arena(void)
 	buf_free(&big);
 }
 
+/* Appends every file of dir (TOP_SRCDIR relative) whose name ends in
+ * suffix ("" for all) to texts; returns how many. */
+static size_t read_dir(const char *dir, const char *suffix, buf *texts, size_t max)
+{
+	const char *top = getenv("TOP_SRCDIR");
+	buf path = BUF_INIT;
+	DIR *d;
+	struct dirent *de;
+	size_t n = 0, sl = strlen(suffix), nl;
+
+	buf_printf(&path, "%s/%s", top ? top : ".", dir);
+	d = opendir(buf_cstr(&path));
+	while (d && (de = readdir(d)) && n < max) {
+		FILE *f;
+		char chunk[4096];
+		size_t got;
+
+		nl = strlen(de->d_name);
+		if (de->d_name[0] == '.' || nl < sl || strcmp(de->d_name + nl - sl, suffix) != 0)
+			continue;
+		buf_truncate(&path, 0);
+		buf_printf(&path, "%s/%s/%s", top ? top : ".", dir, de->d_name);
+		f = fopen(buf_cstr(&path), "rb");
+		if (!f)
+			continue;
+		memset(&texts[n], 0, sizeof texts[n]);
+		while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+			buf_put(&texts[n], chunk, got);
+		fclose(f);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	buf_free(&path);
+	return n;
+}
+
+/* The tree of text as cmark's XML with source positions plus docday's
+ * own dump (wiki links), parsed in pieces of about piece bytes (0: in
+ * one); *pieces is how many it was. */
+static char *tree_of(const char *text, size_t len, size_t piece, int flags, int *pieces)
+{
+	md_doc *d;
+	char *xml;
+	buf b = BUF_INIT;
+
+	md_parse_tune(piece ? 1 : (size_t)-1, piece);
+	d = md_parse(text, len, flags, NULL);
+	xml = md_debug_xml(d);
+	buf_puts(&b, xml);
+	free(xml);
+	dump(&b, md_root(d));
+	*pieces = md_pieces(d);
+	md_free(d);
+	md_parse_tune(0, 0);
+	return buf_detach(&b);
+}
+
+/* A text parsed in pieces (markdown.c, "big texts in pieces") gives the
+ * tree of one parse, node for node, line and column for line and column:
+ * every Markdown file of the tests and the sample wiki, alone and all
+ * together, cut as often as the rule allows and less often, with and
+ * without the arena; texts the rule must not cut are parsed whole. */
+static void test_pieces(void)
+{
+	enum { MAX_TEXTS = 400 };
+	static buf texts[MAX_TEXTS];
+	static const size_t sizes[] = { 1, 40, 300, 4096 };
+	size_t n = 0, i, k, cut = 0, bad = 0;
+	buf all = BUF_INIT;
+	char *one, *many, name[200];
+	int p1, pn, most = 0;
+
+	n += read_dir("tests/layout", ".md", texts + n, MAX_TEXTS - n);
+	n += read_dir("data/sample", ".md", texts + n, MAX_TEXTS - n);
+	n += read_dir("tests/fuzz/corpus/fuzz_layout", "", texts + n, MAX_TEXTS - n);
+	n += read_dir("tests/fuzz/corpus/fuzz_export", "", texts + n, MAX_TEXTS - n);
+	snprintf(name, sizeof name, "the tests' Markdown texts are there (%zu; TOP_SRCDIR)", n);
+	OK(n >= 40, name);
+	for (i = 0; i < n; i++) { /* all that can be cut, in one text */
+		if (strstr(buf_cstr(&texts[i]), "]:") || strchr(buf_cstr(&texts[i]), '\r'))
+			continue;
+		buf_printf(&all, "%s\n\n# Cut %zu\n\n", buf_cstr(&texts[i]), i);
+		buf_printf(&all, "text %zu\n\n## Again\n\n", i);
+	}
+	for (i = 0; i <= n; i++) {
+		const buf *t = i < n ? &texts[i] : &all;
+
+		for (k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+			one = tree_of(t->ptr ? t->ptr : "", t->len, 0, MD_FOOTNOTES, &p1);
+			many = tree_of(t->ptr ? t->ptr : "", t->len, sizes[k],
+			               MD_FOOTNOTES | (k & 1 ? MD_ARENA : 0), &pn);
+			if (p1 != 1 || strcmp(one, many) != 0) {
+				if (!bad++)
+					printf("#   text %zu, pieces of %zu bytes: %d pieces differ\n", i,
+					       sizes[k], pn);
+			}
+			if (pn > 1)
+				cut++;
+			if (pn > most)
+				most = pn;
+			free(one);
+			free(many);
+		}
+	}
+	snprintf(name, sizeof name,
+	         "pieces make the tree of one parse (%zu of %zu parses were cut, up to %d pieces)",
+	         cut, (n + 1) * (sizeof sizes / sizeof *sizes), most);
+	OK(bad == 0, name);
+	snprintf(name, sizeof name, "and they were cut (%zu parses; up to %d pieces)", cut, most);
+	OK(cut >= 40 && most > 100, name);
+	for (i = 0; i < n; i++)
+		buf_free(&texts[i]);
+
+	/* what must be one piece, and a cut the parse takes back */
+	{
+		static const struct {
+			const char *text;
+			int pieces;
+			const char *why;
+		} cases[] = {
+			{ "# a\n\n# b\n\n# c\n", 3, "headings after blank lines are cuts" },
+			{ "# a\n# b\n\n# c\n", 2, "not without a blank line before" },
+			{ "[x]\n\n# b\n\n[x]: /u\n", 1, "a reference definition: one piece" },
+			{ "a[^1]\n\n# b\n\n[^1]: note\n", 1, "a footnote: one piece" },
+			{ "a\r\n\r\n# b\r\n", 1, "CR line ends: one piece" },
+			{ "```\n\n# not\n```\n\n# c\n", 2, "not inside a fence" },
+			{ "~~~~\n~~~\n\n# not\n~~~~\n", 1, "a shorter fence does not close it" },
+			{ "<!--\n\n# not\n-->\n\n# c\n", 2, "not inside an HTML comment" },
+			{ "<script>\n\n# not\n</script>\n", 1, "not inside <script>" },
+			{ " # a\n\n #b\n\n#c\n", 1, "only ATX headings in column 0" },
+			{ "- ```\n  x\n\n# c\n", 1, "a fence open in a list: the parse takes the cut back" },
+			{ "> ```\n> x\n\n# c\n", 1, "a fence open in a quote: taken back" },
+		};
+		for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+			one = tree_of(cases[i].text, strlen(cases[i].text), 0, 0, &p1);
+			many = tree_of(cases[i].text, strlen(cases[i].text), 1, 0, &pn);
+			snprintf(name, sizeof name, "%s (%d pieces)", cases[i].why, pn);
+			OK(pn == cases[i].pieces && strcmp(one, many) == 0, name);
+			free(one);
+			free(many);
+		}
+	}
+	buf_free(&all);
+}
+
 int main(void)
 {
 	test_types();
@@ -753,5 +901,6 @@ int main(void)
 	test_hostile();
 	test_rewrite();
 	test_arena();
+	test_pieces();
 	return tap_done();
 }
