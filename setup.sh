@@ -23,7 +23,8 @@ libncurses-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libsqlite3-dev libgi
 zlib1g-dev
 "
 TEST_PACKAGES="tmux python3 sqlite3 git tidy chromium openssh-server openssh-client
-clang libclang-rt-14-dev clang-format cppcheck"
+clang libclang-rt-14-dev clang-format cppcheck
+xvfb kitty kitty-terminfo python3-gi gir1.2-vte-2.91 gir1.2-gtk-3.0"
 [ "${1:-run}" = check ] && PACKAGES="$PACKAGES $TEST_PACKAGES"
 
 missing=

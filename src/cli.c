@@ -57,6 +57,7 @@ struct cli_ctx {
 	int restricted; /* --restricted or $DOCDAY_RESTRICTED: no way out */
 	int read_only;  /* --read-only: browse, never write */
 	int ascii;      /* --ascii / $DOCDAY_ASCII / a CJK locale: ASCII decorations */
+	int split;      /* --graphemes / $DOCDAY_GRAPHEMES: emoji sequences split */
 	err_info err;
 };
 
@@ -1399,6 +1400,7 @@ static int render(struct cli_ctx *c, char *text, size_t len, int width, int ansi
 		return fail(c);
 	lo.width = width;
 	lo.ascii = c->ascii;
+	lo.split_graphemes = c->split;
 	if (c->w) {
 		lo.page_exists = wiki_page_exists;
 		lo.ctx = c->w;
@@ -1502,6 +1504,8 @@ static int cmd_view(struct cli_ctx *c, int argc, char **argv)
 		return render(c, buf_detach(&text), len, width, ansi);
 	}
 	uo.start = argv[0];
+	uo.ascii = c->ascii;
+	uo.split_graphemes = c->split;
 	uo.stdin_text = buf_cstr(&text);
 	uo.stdin_len = text.len;
 	uo.no_color = !c->color;
@@ -1691,13 +1695,19 @@ static void print_usage(FILE *f)
 	      "  --read-only     browse only\n"
 	      "  --ascii         draw rules, bullets, boxes and arrows with ASCII only\n"
 	      "                  (the default in ja/zh/ko locales; $DOCDAY_ASCII=0/1)\n"
+	      "  --graphemes WHEN\n"
+	      "                  emoji sequences as they are (join) or in parts that\n"
+	      "                  every terminal draws alike (split); auto, the default\n"
+	      "                  (split under --ascii): split in kitty, WezTerm and\n"
+	      "                  Ghostty ($DOCDAY_GRAPHEMES)\n"
 	      "  -h, --help      show this help\n"
 	      "  -V, --version   show the version\n"
 	      "\n"
 	      "PAGE is a page's slug (getting-started) or its title (\"Getting Started\").\n"
 	      "Exit codes: 0 ok, 1 user error, 2 usage, 3 database problem, 4 conflict.\n"
-	      "Environment: DOCDAY_DB, DOCDAY_RESTRICTED, DOCDAY_ASCII, XDG_DATA_HOME, HOME,\n"
-	      "NO_COLOR.\n"
+	      "Environment: DOCDAY_DB, DOCDAY_RESTRICTED, DOCDAY_ASCII, DOCDAY_GRAPHEMES,\n"
+	      "XDG_DATA_HOME, HOME, NO_COLOR; TERM, TERM_PROGRAM and KITTY_WINDOW_ID\n"
+	      "(for --graphemes auto).\n"
 	      "See 'docday help COMMAND', 'docday help keys' and docday(1).\n",
 	      f);
 }
@@ -1750,6 +1760,7 @@ static int run_tui(struct cli_ctx *c, int argc, char **argv)
 	uo.restricted = c->restricted;
 	uo.read_only = c->read_only;
 	uo.ascii = c->ascii;
+	uo.split_graphemes = c->split;
 	uo.start = argc ? argv[0] : "home";
 	uo.label = c->db_path;
 	uo.no_color = !c->color;
@@ -1855,17 +1866,57 @@ static int want_ascii(void)
 	               strncmp(loc, "ko", 2) == 0);
 }
 
+int cli_split_graphemes(const char *when, const char *term, const char *term_program,
+                        const char *kitty_window_id)
+{
+	if (when && strcmp(when, "split") == 0)
+		return 1;
+	if (when && strcmp(when, "join") == 0)
+		return 0;
+	if (when && strcmp(when, "auto") != 0)
+		return -1;
+	/* kitty (measured, docs/architecture.md) draws a skin-tone modifier in
+	 * no column and widens a symbol followed by U+FE0F; WezTerm and
+	 * Ghostty say they cluster graphemes. */
+	if ((term &&
+	     (strncmp(term, "xterm-kitty", 11) == 0 || strcmp(term, "xterm-ghostty") == 0)) ||
+	    (kitty_window_id && *kitty_window_id))
+		return 1;
+	return term_program &&
+	       (strcmp(term_program, "WezTerm") == 0 || strcmp(term_program, "ghostty") == 0);
+}
+
+/* --graphemes, else $DOCDAY_GRAPHEMES, else split under --ascii, else what
+ * the terminal is known to do.  -1 after a usage error. */
+static int want_split(struct cli_ctx *c, const char *opt)
+{
+	const char *when = opt ? opt : getenv("DOCDAY_GRAPHEMES");
+	int split;
+
+	if (when && !*when)
+		when = NULL;
+	if (!when && c->ascii)
+		return 1;
+	split = cli_split_graphemes(when, getenv("TERM"), getenv("TERM_PROGRAM"),
+	                            getenv("KITTY_WINDOW_ID"));
+	if (split < 0)
+		usage_error(c, "%s must be auto, split or join, not '%s'",
+		            opt ? "--graphemes" : "DOCDAY_GRAPHEMES", when);
+	return split;
+}
+
 int cli_main(int argc, char **argv)
 {
 	struct cli_ctx c;
 	const char *db = NULL, *help = NULL, *version = NULL, *user = NULL, *restricted = NULL,
-	           *ro = NULL, *ascii = NULL, *env_r = getenv("DOCDAY_RESTRICTED"),
-	           *ssh_cmd = getenv("SSH_ORIGINAL_COMMAND");
+	           *ro = NULL, *ascii = NULL, *graphemes = NULL,
+	           *env_r = getenv("DOCDAY_RESTRICTED"), *ssh_cmd = getenv("SSH_ORIGINAL_COMMAND");
 	struct opt gopts[] = { { "db", 0, 1, &db },
 		               { "user", 0, 1, &user },
 		               { "restricted", 0, 0, &restricted },
 		               { "read-only", 0, 0, &ro },
 		               { "ascii", 0, 0, &ascii },
+		               { "graphemes", 0, 1, &graphemes },
 		               { "help", 'h', 0, &help },
 		               { "version", 'V', 0, &version },
 		               { 0 } };
@@ -1882,7 +1933,8 @@ int cli_main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (argv[i][0] != '-' || strcmp(argv[i], "-") == 0)
 			break;
-		if (strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--user") == 0)
+		if (strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--user") == 0 ||
+		    strcmp(argv[i], "--graphemes") == 0)
 			i++;
 	}
 	if (i > argc)
@@ -1905,6 +1957,8 @@ int cli_main(int argc, char **argv)
 	c.restricted = restricted || (env_r && *env_r && strcmp(env_r, "0") != 0);
 	c.read_only = ro != NULL;
 	c.ascii = ascii != NULL || want_ascii();
+	if ((c.split = want_split(&c, graphemes)) < 0)
+		return ERR_USAGE;
 	if (c.restricted && ssh_cmd && *ssh_cmd) {
 		/* The operator's forced command runs; the client only picks a
 		 * subcommand from the allow-list, never a global option. */

@@ -22,6 +22,15 @@ struct cli_command {
 /* The subcommands, ending with a {NULL} entry. */
 extern const struct cli_command cli_commands[];
 
+/* Whether emoji sequences are drawn split (RENDERING 15): when is "split"
+ * (1), "join" (0), or "auto" or NULL: 1 in a terminal known to draw them
+ * narrower than wcwidth's sum -- TERM xterm-kitty* or KITTY_WINDOW_ID set
+ * (kitty), TERM_PROGRAM WezTerm, TERM xterm-ghostty or TERM_PROGRAM ghostty
+ * -- else 0.  term, term_program and kitty_window_id are those variables'
+ * values (NULL: unset).  -1 for any other when. */
+int cli_split_graphemes(const char *when, const char *term, const char *term_program,
+                        const char *kitty_window_id);
+
 /* Runs docday with the program's arguments; returns the exit code. */
 int cli_main(int argc, char **argv);
 

@@ -773,14 +773,30 @@ static void ptext_placeholder(ctx *c, uint32_t cp, uint32_t style, int32_t link)
 	ptext_add(c, c->tmp.ptr, c->tmp.len, style | LS_CONTROL, link, 1);
 }
 
+/* With layout_opts.split_graphemes, what to draw for cp (u8_split_cp);
+ * otherwise cp.  A ZWJ inside a link stays as the placeholder it becomes
+ * there (strict). */
+static uint32_t split_cp(const ctx *c, uint32_t prev, uint32_t cp, const char *next, size_t n,
+                         int strict, unsigned *ri)
+{
+	uint32_t nx = 0;
+
+	if (!c->o->split_graphemes || (strict && cp == 0x200D))
+		return cp;
+	if (n)
+		u8_decode(next, n, &nx);
+	return u8_split_cp(prev, cp, nx, ri);
+}
+
 /* Adds s[0..n) to the flattened text ((size_t)-1: up to its NUL): line
  * ends and tabs become spaces, unsafe code points become placeholders
- * (strict: ZWJ/ZWNJ too). */
+ * (strict: ZWJ/ZWNJ too), and emoji sequences are split (split_cp). */
 static void add_text(ctx *c, const char *s, size_t n, uint32_t style, int32_t link, int strict)
 {
 	size_t i = 0, start = 0, len;
-	uint32_t cp, prev = 0;
+	uint32_t cp, prev = 0, shown;
 	unsigned char b;
+	unsigned ri = 0;
 
 	if (c->eat_space && c->ptext.len && c->ptext.ptr[c->ptext.len - 1] == ' ')
 		while (i < n && s[i] == ' ')
@@ -801,11 +817,12 @@ static void add_text(ctx *c, const char *s, size_t n, uint32_t style, int32_t li
 			i++;
 			continue;
 		}
-		len = 1, cp = b;
+		len = 1, cp = shown = b;
 		if (b >= 0x80) {
 			c->wide = 1;
 			len = u8_decode(s + i, n - i, &cp);
-			if (!(len == 1 && cp == 0xFFFD) && !(cp == 0x200D && c->o->ascii) &&
+			shown = split_cp(c, prev, cp, s + i + len, n - i - len, strict, &ri);
+			if (shown == cp && !(len == 1 && cp == 0xFFFD) &&
 			    cp_safe(cp, prev, s + i + len, n - i - len, strict)) {
 				prev = cp; /* part of the run, as it is */
 				i += len;
@@ -813,10 +830,15 @@ static void add_text(ctx *c, const char *s, size_t n, uint32_t style, int32_t li
 			}
 		}
 		ptext_add(c, s + start, i - start, style, link, 0);
-		if (cp == 0x200D && c->o->ascii && !strict) {
-			/* --ascii: a joined emoji shows its parts side by side, at
-			 * the widths wcwidth gives them, whatever the terminal
-			 * would make of the sequence (RENDERING 15) */
+		if (shown != cp) {
+			/* split: a joiner, modifier or selector goes, a lone
+			 * regional indicator becomes its letter */
+			if (shown) {
+				char letter = (char)shown;
+
+				ptext_add(c, &letter, 1, style, link, 0);
+			}
+			prev = cp;
 		} else if (b == '\n' || b == '\t') {
 			ptext_add(c, " ", 1, style, link, 0);
 			len = 1, prev = ' ';
@@ -1686,20 +1708,29 @@ static void verbatim_line(ctx *c, const char *s, size_t n, uint32_t style)
 {
 	size_t i = 0, start = 0, len;
 	int col = 0, w;
-	uint32_t cp;
+	uint32_t cp, prev = 0, shown;
+	unsigned ri = 0;
 
 	while (i < n) {
 		unsigned char b = (unsigned char)s[i];
 
 		if (b >= 0x20 && b < 0x7F) {
-			col++, i++;
+			col++, i++, prev = b;
 			continue;
 		}
 		put_w(c, s + start, i - start, (int)(i - start), style, -1);
 		len = u8_decode(s + i, n - i, &cp);
+		shown = split_cp(c, prev, cp, s + i + len, n - i - len, 0, &ri);
 		if (b == '\t') {
 			put_spaces(c, TAB_STOP - col % TAB_STOP, style);
 			col += TAB_STOP - col % TAB_STOP;
+		} else if (shown != cp) {
+			if (shown) {
+				char letter = (char)shown;
+
+				put_w(c, &letter, 1, 1, style, -1);
+				col++;
+			}
 		} else if (len == 1 && cp == 0xFFFD) {
 			put_w(c, "\xEF\xBF\xBD", 3, cp_width(0xFFFD), style, -1);
 			col++;
@@ -1714,6 +1745,7 @@ static void verbatim_line(ctx *c, const char *s, size_t n, uint32_t style)
 			put_w(c, c->tmp.ptr, c->tmp.len, w, style | LS_CONTROL, -1);
 			col += w;
 		}
+		prev = cp;
 		i += len;
 		start = i;
 	}

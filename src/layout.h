@@ -113,6 +113,9 @@ typedef struct layout_opts {
 	int (*page_exists)(void *ctx, const char *slug);
 	void *ctx;
 	int ascii; /* decorations from ASCII only (no box drawing, bullets) */
+	/* Emoji sequences drawn split (u8_split_cp), for terminals that draw
+	 * them narrower than wcwidth's sum (RENDERING 15); the caller decides. */
+	int split_graphemes;
 } layout_opts;
 
 /* The widest layout_opts.width accepted. */

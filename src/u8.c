@@ -160,6 +160,28 @@ size_t u8_width(const char *s, size_t n)
 	return w;
 }
 
+static int is_ri(uint32_t cp)
+{
+	return cp >= 0x1F1E6 && cp <= 0x1F1FF;
+}
+
+uint32_t u8_split_cp(uint32_t prev, uint32_t cp, uint32_t next, unsigned *ri)
+{
+	if (!is_ri(prev))
+		*ri = 0;
+	if (!is_ri(cp)) {
+		if (cp == 0x200D)
+			return prev >= 0x2000 && next >= 0x2000 ? 0 : cp;
+		if ((cp >= 0x1F3FB && cp <= 0x1F3FF) || cp == 0xFE0E || cp == 0xFE0F)
+			return 0;
+		return cp;
+	}
+	/* Regional indicators pair up from the start of their run. */
+	if (++*ri % 2 == 0 || is_ri(next))
+		return cp;
+	return 'A' + (cp - 0x1F1E6);
+}
+
 int u8_is_unsafe(uint32_t cp)
 {
 	if (cp < 0x20)

@@ -53,6 +53,19 @@ void u8_placeholder(buf *b, uint32_t cp);
  * they become placeholders too (one-line fields). */
 void u8_sanitize(buf *b, const char *s, size_t n, int keep_newlines);
 
+/* Split drawing of emoji sequences (RENDERING 15), for terminals that draw a
+ * sequence in fewer columns than the sum of its code points' wcwidth, which
+ * is what ncurses and the layout count.  Given the code point before cp (0:
+ * none), cp, the one after it (0: none) and *ri, the number of regional
+ * indicators in the run just before cp (kept between calls; reset when prev
+ * is no regional indicator), returns what to draw
+ * instead of cp: cp itself; 0 for nothing -- a ZWJ between two code points
+ * at or above U+2000 (so emoji parts stand side by side while Indic and
+ * Arabic joiners stay), a skin-tone modifier (U+1F3FB-1F3FF) or a variation
+ * selector U+FE0E/FE0F; or, for a regional indicator with no partner to make
+ * a flag, its ASCII capital letter. */
+uint32_t u8_split_cp(uint32_t prev, uint32_t cp, uint32_t next, unsigned *ri);
+
 /* The slug of a title: lower-case, Unicode letters and digits kept, every
  * other run of characters one '-', no '-' at either end.  Returns a new
  * string (caller frees), or NULL when nothing is left (a title like "!!!"). */

@@ -21,6 +21,7 @@ typedef struct ui_opts {
 	int read_only;          /* browse only: no saving, no presence rows */
 	int restricted;         /* no way out: no suspend, no $EDITOR, no files */
 	int ascii;              /* layout decorations from ASCII only */
+	int split_graphemes;    /* emoji sequences drawn split (layout_opts) */
 	const char *stdin_text; /* file mode: the text of "-" (read before) */
 	size_t stdin_len;
 } ui_opts;

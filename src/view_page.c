@@ -61,6 +61,7 @@ static void relayout(struct ui *ui, struct page *s, int cols)
 	layout_free(s->lay);
 	lo.width = cols > 0 ? cols : 1;
 	lo.ascii = ui->opts->ascii;
+	lo.split_graphemes = ui->opts->split_graphemes;
 	lo.page_exists = ui_page_exists;
 	lo.ctx = ui;
 	s->lay = layout_render(s->md, &lo, NULL);

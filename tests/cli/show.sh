@@ -70,6 +70,21 @@ out=$("$DOCDAY" view "$TMP/zwj.md")
 has "a ZWJ sequence is kept by default" "$out" "$(printf '\342\200\215')"
 out=$("$DOCDAY" --ascii view "$TMP/zwj.md")
 same "--ascii shows a ZWJ sequence's parts" "$out" "$(printf 'X\360\237\221\250\360\237\221\251Y|')"
+out=$("$DOCDAY" --graphemes=split view "$TMP/zwj.md")
+same "--graphemes=split shows the parts" "$out" "$(printf 'X\360\237\221\250\360\237\221\251Y|')"
+out=$("$DOCDAY" --ascii --graphemes join view "$TMP/zwj.md")
+has "--graphemes join keeps them under --ascii" "$out" "$(printf '\342\200\215')"
+out=$(TERM=xterm-kitty "$DOCDAY" view "$TMP/zwj.md")
+same "kitty's TERM splits them by default" "$out" "$(printf 'X\360\237\221\250\360\237\221\251Y|')"
+out=$(TERM=xterm-kitty DOCDAY_GRAPHEMES=join "$DOCDAY" view "$TMP/zwj.md")
+has "DOCDAY_GRAPHEMES=join keeps them there" "$out" "$(printf '\342\200\215')"
+printf 'T\360\237\221\215\360\237\217\275Z \342\235\244\357\270\217\n' >"$TMP/tone.md"
+out=$("$DOCDAY" --graphemes=split view "$TMP/tone.md")
+same "split drops a skin tone and an emoji selector" "$out" "$(printf 'T\360\237\221\215Z \342\235\244')"
+expect "--graphemes with another word" 2 --graphemes=often view "$TMP/zwj.md"
+has "says which words" "$err" "auto, split or join"
+DOCDAY_GRAPHEMES=often "$DOCDAY" view "$TMP/zwj.md" >/dev/null 2>"$TMP/err"
+same "so does DOCDAY_GRAPHEMES" "$?" 2
 
 # Output that fails to be written is an error, however much of it there is
 # (a big page's output goes out in large writes that bypass stdio's buffer).

@@ -149,6 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.width = width;
 	o.page_exists = (opt & 1) ? some_exist : NULL;
 	o.ascii = (opt & 2) != 0;
+	o.split_graphemes = (opt & 16) != 0;
 	d = layout_render(doc, &o, &e);
 	CHECK(d != NULL, "layout_render failed: %s", e.msg);
 	CHECK(d->width == width, "width %d, asked %d", d->width, width);

@@ -31,7 +31,7 @@ static int exists(void *ctx, const char *slug)
 static layout_doc *render_n(const char *md, size_t n, int width, int ascii)
 {
 	md_doc *doc = md_parse(md, n, MD_FOOTNOTES, NULL);
-	layout_opts o = {width, exists, NULL, ascii};
+	layout_opts o = {width, exists, NULL, ascii, ascii};
 	layout_doc *d = layout_render(doc, &o, NULL);
 
 	md_free(doc);

@@ -23,6 +23,46 @@ static void sanitized_is(const char *in, size_t n, int keep, const char *want)
 	buf_free(&b);
 }
 
+/* u8_split_cp over a string of code points: what a split drawing shows. */
+static void split_is(const uint32_t *cps, size_t n, const uint32_t *want, size_t nwant,
+                     const char *name)
+{
+	uint32_t got[16], shown;
+	size_t i, k = 0;
+	unsigned ri = 0;
+	int same;
+
+	for (i = 0; i < n; i++) {
+		shown = u8_split_cp(i ? cps[i - 1] : 0, cps[i], i + 1 < n ? cps[i + 1] : 0, &ri);
+		if (shown && k < 16)
+			got[k++] = shown;
+	}
+	same = k == nwant;
+	for (i = 0; same && i < k; i++)
+		same = got[i] == want[i];
+	OK(same, name);
+}
+
+static void split_checks(void)
+{
+	static const uint32_t family[] = { 'X', 0x1F468, 0x200D, 0x1F469, 0x200D, 0x1F467, 'Y' },
+	                      family_parts[] = { 'X', 0x1F468, 0x1F469, 0x1F467, 'Y' },
+	                      thumb[] = { 0x1F44D, 0x1F3FD }, thumb_base[] = { 0x1F44D },
+	                      heart[] = { 0x2764, 0xFE0F }, heart_text[] = { 0x2764 },
+	                      flags[] = { 0x1F1EF, 0x1F1F5, 0x1F1EB, 'x', 0x1F1EB, 0x1F1F7 },
+	                      flags_shown[] = { 0x1F1EF, 0x1F1F5, 'F', 'x', 0x1F1EB, 0x1F1F7 },
+	                      indic[] = { 0x0915, 0x094D, 0x200D, 0x0937 },
+	                      rainbow[] = { 0x1F3F3, 0xFE0F, 0x200D, 0x1F308 },
+	                      rainbow_parts[] = { 0x1F3F3, 0x1F308 };
+
+	split_is(family, 7, family_parts, 5, "split: a ZWJ family shows its members");
+	split_is(thumb, 2, thumb_base, 1, "split: a skin tone goes");
+	split_is(heart, 2, heart_text, 1, "split: an emoji presentation selector goes");
+	split_is(flags, 6, flags_shown, 6, "split: flags stay, a lone regional indicator is a letter");
+	split_is(indic, 4, indic, 4, "split: a joiner in Devanagari stays");
+	split_is(rainbow, 4, rainbow_parts, 2, "split: a ZWJ flag shows its parts");
+}
+
 int main(void)
 {
 	uint32_t cp;
@@ -46,6 +86,8 @@ int main(void)
 	OK(u8_width("abc", 3) == 3, "ASCII width");
 	OK(u8_width("\xe4\xb8\xad\xe6\x96\x87", 6) == 4, "CJK is two columns each");
 	OK(u8_width("e\xcc\x81", 3) == 1, "combining mark is zero columns");
+
+	split_checks();
 
 	sanitized_is("a\x1b[2Jb", 6, 1, "a\xe2\x90\x9b[2Jb");
 	sanitized_is("a\rb\bc", 5, 1, "a\xe2\x90\x8d" "b\xe2\x90\x88" "c");
