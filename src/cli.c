@@ -1385,19 +1385,33 @@ static void print_layout(struct cli_ctx *c, const layout_doc *lay, int ansi)
 	buf_free(&out);
 }
 
+/* What render() hands each piece of a text to. */
+struct render_ctx {
+	struct cli_ctx *c;
+	layout_stream *ls;
+	int ansi;
+};
+
+static int render_piece(void *ctx, const md_doc *piece)
+{
+	struct render_ctx *r = ctx;
+	layout_doc *lay = layout_stream_add(r->ls, piece);
+
+	print_layout(r->c, lay, r->ansi);
+	layout_free(lay);
+	return 0;
+}
+
 /* Lays text[0..len) out and prints it: ANSI styles when colour says so.
- * Takes text (malloc'd) and frees it as soon as it is parsed: the parse
- * keeps its own copy. */
+ * A big text is parsed, laid out and printed a piece at a time
+ * (md_parse_each, layout_stream), so its tree and its lines never take
+ * more memory than a piece's.  Takes text (malloc'd) and frees it. */
 static int render(struct cli_ctx *c, char *text, size_t len, int width, int ansi)
 {
 	layout_opts lo = { 0 };
-	layout_doc *lay;
-	md_doc *md;
+	struct render_ctx r = { c, NULL, ansi };
+	int rc;
 
-	md = md_parse(text, len, MD_FOOTNOTES | MD_ARENA, &c->err);
-	free(text);
-	if (!md)
-		return fail(c);
 	lo.width = width;
 	lo.ascii = c->ascii;
 	lo.split_graphemes = c->split;
@@ -1405,15 +1419,15 @@ static int render(struct cli_ctx *c, char *text, size_t len, int width, int ansi
 		lo.page_exists = wiki_page_exists;
 		lo.ctx = c->w;
 	}
-	lay = layout_render(md, &lo, &c->err);
-	if (!lay) {
-		md_free(md);
+	r.ls = layout_stream_new(&lo, &c->err);
+	if (!r.ls) {
+		free(text);
 		return fail(c);
 	}
-	print_layout(c, lay, ansi);
-	layout_free(lay);
-	md_free(md);
-	return 0;
+	rc = md_parse_each(text, len, MD_FOOTNOTES | MD_ARENA, render_piece, &r, &c->err);
+	layout_stream_free(r.ls);
+	free(text);
+	return rc < 0 ? fail(c) : 0;
 }
 
 /* --width and --color shared by show and view; sets *width and *ansi. */

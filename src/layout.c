@@ -324,6 +324,7 @@ typedef struct ctx {
 	list_state *ls;
 	size_t nls, capls;
 	int quotes, need_blank, last_src, notes_seen, notes_def;
+	size_t before;  /* lines handed out with earlier pieces (layout_stream) */
 	int eat_space;  /* a hidden comment: drop a space that would double */
 	size_t natomic; /* placeholders in ptext */
 	int wide;       /* ptext has a byte >= 0x80: else, without placeholders,
@@ -732,7 +733,7 @@ static void pop_frame(ctx *c)
 
 static void flush_blank(ctx *c)
 {
-	if (c->need_blank && c->nlines) {
+	if (c->need_blank && (c->nlines || c->before)) {
 		put_prefix(c, 1);
 		commit(c, c->last_src, 0);
 	}
@@ -2248,33 +2249,77 @@ static layout_doc *finish(ctx *c)
 	return &d->pub;
 }
 
-layout_doc *layout_render(const md_doc *doc, const layout_opts *opts, err_info *e)
-{
+struct layout_stream {
 	ctx c;
-	walk w;
-	int ev, min_text;
+};
+
+layout_stream *layout_stream_new(const layout_opts *opts, err_info *e)
+{
+	layout_stream *s;
+	ctx *c;
+	int min_text;
 
 	if (!opts || opts->width < 1 || opts->width > LAYOUT_MAX_WIDTH) {
 		err_set(e, ERR_USAGE, "layout width must be between 1 and %d", LAYOUT_MAX_WIDTH);
 		return NULL;
 	}
 	width_cache_check();
-	memset(&c, 0, sizeof c);
-	c.o = opts;
-	c.g = opts->ascii ? &ascii_glyphs : &unicode_glyphs;
-	c.width = opts->width;
-	min_text = c.width >= 24 ? 12 : (c.width + 1) / 2;
-	c.max_prefix = c.width - min_text;
-	c.lines = vgrow(NULL, &c.caplines, (size_t)md_end_line(md_root(doc)) + 16, sizeof *c.lines);
-	walk_init(&w, md_root(doc));
+	s = calloc(1, sizeof *s);
+	if (!s)
+		abort();
+	c = &s->c;
+	c->o = opts;
+	c->g = opts->ascii ? &ascii_glyphs : &unicode_glyphs;
+	c->width = opts->width;
+	min_text = c->width >= 24 ? 12 : (c->width + 1) / 2;
+	c->max_prefix = c->width - min_text;
+	return s;
+}
+
+layout_doc *layout_stream_add(layout_stream *s, const md_doc *doc)
+{
+	ctx *c = &s->c;
+	md_node *root = md_root(doc);
+	layout_doc *d;
+	walk w;
+	int ev;
+
+	c->lines = vgrow(NULL, &c->caplines, (size_t)md_end_line(root) + 16, sizeof *c->lines);
+	walk_init(&w, root);
 	while ((ev = walk_next(&w)) != EV_DONE) {
 		if (ev == EV_ENTER)
-			block_enter(&c, &w, w.node);
+			block_enter(c, &w, w.node);
 		else
-			block_exit(&c, w.node);
+			block_exit(c, w.node);
 	}
-	ctx_free(&c);
-	return finish(&c);
+	d = finish(c);
+	c->before += c->nlines;
+	c->arena = NULL;
+	c->lines = NULL;
+	c->links = NULL;
+	c->heads = NULL;
+	c->nlines = c->caplines = c->nlinks = c->caplinks = c->nheads = c->capheads = 0;
+	return d;
+}
+
+void layout_stream_free(layout_stream *s)
+{
+	if (!s)
+		return;
+	ctx_free(&s->c);
+	free(s);
+}
+
+layout_doc *layout_render(const md_doc *doc, const layout_opts *opts, err_info *e)
+{
+	layout_stream *s = layout_stream_new(opts, e);
+	layout_doc *d;
+
+	if (!s)
+		return NULL;
+	d = layout_stream_add(s, doc);
+	layout_stream_free(s);
+	return d;
 }
 
 void layout_free(layout_doc *d)

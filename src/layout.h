@@ -128,6 +128,17 @@ typedef struct layout_opts {
 layout_doc *layout_render(const md_doc *doc, const layout_opts *opts, err_info *e);
 void layout_free(layout_doc *d);
 
+/* A text parsed in pieces (md_parse_each) laid out piece by piece: each
+ * layout_stream_add returns the lines of one piece (their links and
+ * headings numbered within it), exactly the lines layout_render gives
+ * for the whole text there, blank lines between blocks, anchors and all;
+ * the caller may print and free them before the next piece.  opts must
+ * outlive the stream.  layout_stream_new fails as layout_render does. */
+typedef struct layout_stream layout_stream;
+layout_stream *layout_stream_new(const layout_opts *opts, err_info *e);
+layout_doc *layout_stream_add(layout_stream *s, const md_doc *piece);
+void layout_stream_free(layout_stream *s);
+
 /* The layout line showing source line src_line (the first line whose
  * src_line is >= it); for keeping the reading position on resize. */
 size_t layout_find_src_line(const layout_doc *d, int src_line);

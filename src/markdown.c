@@ -126,14 +126,14 @@ static void ensure_extensions(void)
 	}
 }
 
-/* Whether '[' followed by c occurs in s[0..n) (memchr is much faster than
+/* Whether a followed by b occurs in s[0..n) (memchr is much faster than
  * memmem for a needle this short). */
-static int has_pair(const char *s, size_t n, char c)
+static int has_pair(const char *s, size_t n, char a, char b)
 {
 	const char *p = s, *end = s + n;
 
-	while (p < end && (p = memchr(p, '[', (size_t)(end - p))) && ++p < end)
-		if (*p == c)
+	while (p < end && (p = memchr(p, a, (size_t)(end - p))) && ++p < end)
+		if (*p == b)
 			return 1;
 	return 0;
 }
@@ -150,7 +150,7 @@ static int parse_options(const char *text, size_t len, int flags)
 
 	if (!u8_valid(text, len, NULL))
 		opts |= CMARK_OPT_VALIDATE_UTF8;
-	if ((flags & MD_FOOTNOTES) && has_pair(text, len, '^'))
+	if ((flags & MD_FOOTNOTES) && has_pair(text, len, '[', '^'))
 		opts |= CMARK_OPT_FOOTNOTES;
 	return opts;
 }
@@ -175,19 +175,11 @@ static cmark_node *parse_one(const char *text, size_t len, int opts, cmark_mem *
 	return root;
 }
 
-md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
+/* A new document for a text of len bytes, with its memory. */
+static md_doc *doc_new(size_t len, int flags)
 {
-	int opts;
-	md_doc *d;
-	line_set lines = { NULL, 0, 0 };
+	md_doc *d = calloc(1, sizeof *d);
 
-	if (len > MAX_LEN) {
-		err_set(e, ERR_USER, "page too large (%zu bytes; the limit is 64 MiB)", len);
-		return NULL;
-	}
-	ensure_extensions();
-	opts = parse_options(text, len, flags);
-	d = calloc(1, sizeof *d);
 	if (!d)
 		abort();
 	d->mem = (flags & MD_ARENA) ? arena_take(len) : NULL;
@@ -195,13 +187,40 @@ md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
 	if (!d->mem)
 		d->mem = cmark_get_default_mem_allocator();
 	d->pieces = 1;
-	d->root = parse_pieces(text, len, opts, d->mem, &d->pieces);
-	if (!d->root)
-		d->root = parse_one(text, len, opts, d->mem);
+	return d;
+}
+
+/* The wiki-link pass over d, whose text text[0..len) starts at line
+ * first of the whole. */
+static void doc_wiki(md_doc *d, const char *text, size_t len, int first)
+{
+	line_set lines = { NULL, 0, 0 };
+	size_t i;
+
 	if (wiki_lines(text, len, &lines)) {
+		for (i = 0; first > 1 && i < lines.n; i++)
+			lines.v[i] += first - 1;
 		wiki_links(d->root, &lines, d->mem);
 		free(lines.v);
 	}
+}
+
+md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
+{
+	int opts;
+	md_doc *d;
+
+	if (len > MAX_LEN) {
+		err_set(e, ERR_USER, "page too large (%zu bytes; the limit is 64 MiB)", len);
+		return NULL;
+	}
+	ensure_extensions();
+	opts = parse_options(text, len, flags);
+	d = doc_new(len, flags);
+	d->root = parse_pieces(text, len, opts, d->mem, &d->pieces);
+	if (!d->root)
+		d->root = parse_one(text, len, opts, d->mem);
+	doc_wiki(d, text, len, 1);
 	return d;
 }
 
@@ -479,15 +498,18 @@ static void arena_reset(void)
 
 /* --- big texts in pieces ----------------------------------------------------
  *
- * cmark-gfm parses a 2 MB page in one piece about 1.6 times slower than
- * the same text cut into pieces of 128 KiB, one parser after the other
- * (bench/README, figure view; the time is cmark's own, not memory: it
- * holds with every piece's tree kept).  So a text of PIECE_MIN bytes or
- * more is cut into pieces of about PIECE_LEN, each parsed by a parser of
- * its own, and the pieces' top-level blocks are moved into the first
- * piece's document in order: the same tree, node for node and line for
- * line, that one parse makes (tests/unit/test_markdown.c compares the two
- * on every Markdown text of the tests).  The cuts:
+ * cmark-gfm spends about 1.6 times more CPU on the bench's 2 MB page in
+ * one piece than on the same text cut into pieces, one parser after the
+ * other, even with every piece's tree kept (docs/architecture.md).  So a
+ * text of PIECE_MIN bytes or more is cut into pieces of about PIECE_LEN,
+ * each parsed by a parser of its own.  md_parse moves the pieces'
+ * top-level blocks into the first piece's document in order: the same
+ * tree, node for node and line for line, that one parse makes
+ * (tests/unit/test_markdown.c compares the two on every Markdown text of
+ * the tests).  md_parse_each hands the pieces over one at a time instead,
+ * each freed before the next is parsed, so show and view of a big page
+ * reuse one piece's memory (tests/unit/test_layout.c compares what they
+ * print with the whole layout).  The cuts:
  *
  *  - Only before an ATX heading ('#' to "######", then a space, a tab or
  *    the line's end) in column 0 that follows a blank line.  Such a line
@@ -516,7 +538,7 @@ static void arena_reset(void)
  *    header's, texts are parsed in one piece. */
 
 #define PIECE_MIN ((size_t)256 * 1024)
-#define PIECE_LEN ((size_t)128 * 1024)
+#define PIECE_LEN ((size_t)32 * 1024)
 
 static size_t piece_min = PIECE_MIN, piece_len = PIECE_LEN;
 
@@ -733,7 +755,7 @@ static cmark_node *parse_pieces(const char *text, size_t len, int opts, cmark_me
 	size_t n, k;
 	int last_end_line, last_end_col;
 
-	if (len < piece_min || !direct || memchr(text, '\r', len) || memmem(text, len, "]:", 2))
+	if (len < piece_min || !direct || memchr(text, '\r', len) || has_pair(text, len, ']', ':'))
 		return NULL;
 	n = cut_pieces(text, len, &v);
 	if (n < 2) {
@@ -763,7 +785,63 @@ static cmark_node *parse_pieces(const char *text, size_t len, int opts, cmark_me
 	return root;
 }
 
+/* md_parse_each: the pieces as documents of their own, one at a time. */
+static int each_piece(const char *text, size_t len, int flags, int opts, md_each_fn fn, void *ctx)
+{
+	piece *v = NULL;
+	md_doc *d;
+	size_t n = 0, k, at, plen;
+	int rc = 0, line, last;
+
+	if (len >= piece_min && direct && !memchr(text, '\r', len) &&
+	    !has_pair(text, len, ']', ':'))
+		n = cut_pieces(text, len, &v);
+	if (n < 2) {
+		free(v);
+		d = doc_new(len, flags);
+		d->root = parse_one(text, len, opts, d->mem);
+		doc_wiki(d, text, len, 1);
+		rc = fn(ctx, d);
+		md_free(d);
+		return rc;
+	}
+	for (k = 0; k < n && rc == 0; k++) {
+		at = v[k].at;
+		plen = v[k].len;
+		line = v[k].line;
+		d = doc_new(plen, flags);
+		d->root = parse_one(text + at, plen, opts, d->mem);
+		last = k + 1 < n ? v[k + 1].line - line : 0;
+		if (last && open_at_end(d->root, last)) {
+			/* a wrong cut: the rest is one piece */
+			md_free(d);
+			plen = len - at;
+			d = doc_new(plen, flags);
+			d->root = parse_one(text + at, plen, opts, d->mem);
+			k = n;
+		}
+		shift_lines(d->root, line - 1);
+		doc_wiki(d, text + at, plen, line);
+		rc = fn(ctx, d);
+		md_free(d);
+	}
+	free(v);
+	return rc;
+}
+
 #else
+
+static int each_piece(const char *text, size_t len, int flags, int opts, md_each_fn fn, void *ctx)
+{
+	md_doc *d = doc_new(len, flags);
+	int rc;
+
+	d->root = parse_one(text, len, opts, d->mem);
+	doc_wiki(d, text, len, 1);
+	rc = fn(ctx, d);
+	md_free(d);
+	return rc;
+}
 
 static cmark_node *parse_pieces(const char *text, size_t len, int opts, cmark_mem *mem, int *pieces)
 {
@@ -776,6 +854,14 @@ static cmark_node *parse_pieces(const char *text, size_t len, int opts, cmark_me
 }
 
 #endif
+
+int md_parse_each(const char *text, size_t len, int flags, md_each_fn fn, void *ctx, err_info *e)
+{
+	if (len > MAX_LEN)
+		return err_set(e, ERR_USER, "page too large (%zu bytes; the limit is 64 MiB)", len);
+	ensure_extensions();
+	return each_piece(text, len, flags, parse_options(text, len, flags), fn, ctx);
+}
 
 /* --- wiki links ------------------------------------------------------------
  *

@@ -83,12 +83,22 @@ md_doc *md_parse(const char *text, size_t len, int flags, err_info *e);
 void md_free(md_doc *d);
 size_t md_max_len(void);
 
-/* A text of 256 KiB or more is parsed in pieces of about 128 KiB, one
+/* A text of 256 KiB or more is parsed in pieces of about 32 KiB, one
  * after the other (markdown.c, "big texts in pieces"); the tree is the
  * one a parse in one piece makes.  For tests: texts of min_len bytes or
  * more are cut into pieces of about piece_len (0: the defaults).  Not
  * thread-safe; call it before parsing. */
 void md_parse_tune(size_t min_len, size_t piece_len);
+
+/* Parses text[0..len) as md_parse does, but hands it to fn piece by
+ * piece, in order, each piece a document of its own (its lines numbered
+ * as in the whole text) that is freed when fn returns: for laying out and
+ * printing a big text with the memory of one piece at a time
+ * (layout_stream).  A text that is not cut is one piece.  Stops at fn's
+ * first nonzero return and returns it; -1 with e set when the text is too
+ * large; else 0. */
+typedef int (*md_each_fn)(void *ctx, const md_doc *piece);
+int md_parse_each(const char *text, size_t len, int flags, md_each_fn fn, void *ctx, err_info *e);
 /* For tests: the number of pieces d's text was parsed in (1: one parse),
  * and cmark's XML of the whole tree with source positions (malloc'd). */
 int md_pieces(const md_doc *d);

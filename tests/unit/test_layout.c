@@ -788,7 +788,7 @@ static void check_misc(void)
 	const char *md = "# A\n\npara one\nstill one\n\n```\nx\ny\n```\n\npara two\n";
 	layout_doc *d = render(md, 40);
 	err_info e;
-	layout_opts bad = {0, NULL, NULL, 0};
+	layout_opts bad = {0, NULL, NULL, 0, 0};
 	buf b = BUF_INIT;
 
 	OK(d->lines[layout_find_src_line(d, 3)].src_line == 3 &&
@@ -798,7 +798,7 @@ static void check_misc(void)
 	layout_free(d);
 
 	OK(layout_render(NULL, &bad, &e) == NULL && e.code == ERR_USAGE, "width 0 is refused");
-	d = layout_render(NULL, &(layout_opts){40, NULL, NULL, 0}, NULL);
+	d = layout_render(NULL, &(layout_opts){40, NULL, NULL, 0, 0}, NULL);
 	OK(d && d->nlines == 0, "a NULL document lays out as nothing");
 	layout_free(d);
 	layout_free(NULL);
@@ -865,6 +865,110 @@ static void check_random(void)
 	buf_free(&why);
 }
 
+/* --- a big text printed piece by piece ---------------------------------- */
+
+struct stream_out {
+	layout_stream *ls;
+	buf text, sty;
+	int pieces;
+};
+
+static int stream_piece(void *ctx, const md_doc *piece)
+{
+	struct stream_out *o = ctx;
+	layout_doc *d = layout_stream_add(o->ls, piece);
+
+	layout_to_text(d, &o->text);
+	layout_to_styles(d, &o->sty);
+	layout_free(d);
+	o->pieces++;
+	return 0;
+}
+
+/* The text and style track of md laid out whole (piece 0) or parsed and
+ * laid out in pieces of about piece bytes (md_parse_each, layout_stream),
+ * as show and view print a big page; *pieces is how many it was. */
+static char *streamed(const char *md, size_t n, int width, size_t piece, int *pieces)
+{
+	layout_opts o = {width, exists, NULL, 0, 0};
+	struct stream_out out = {NULL, BUF_INIT, BUF_INIT, 0};
+
+	md_parse_tune(piece ? 1 : (size_t)-1, piece);
+	out.ls = layout_stream_new(&o, NULL);
+	md_parse_each(md, n, MD_FOOTNOTES | MD_ARENA, stream_piece, &out, NULL);
+	layout_stream_free(out.ls);
+	md_parse_tune(0, 0);
+	buf_puts(&out.text, "--\n");
+	buf_put(&out.text, out.sty.ptr, out.sty.len);
+	buf_free(&out.sty);
+	*pieces = out.pieces;
+	return buf_detach(&out.text);
+}
+
+/* Printing piece by piece gives the lines of the whole layout, blank lines
+ * between blocks, styles and all: every golden input and sample page, and
+ * all of them in one text, cut as often as the rule allows and less. */
+static void check_stream(const char *top)
+{
+	static const char *const dirs[] = {"tests/layout", "data/sample"};
+	static const size_t sizes[] = {1, 300, 4096};
+	static const int widths[] = {20, 80};
+	char path[1200], *md, *whole, *parts;
+	buf all = BUF_INIT;
+	size_t len, i, k, w, bad = 0, cut = 0;
+	int p0, pn, most = 0;
+	struct dirent *e;
+	DIR *dp;
+
+	for (i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+		snprintf(path, sizeof path, "%s/%s", top, dirs[i]);
+		dp = opendir(path);
+		while (dp && (e = readdir(dp))) {
+			len = strlen(e->d_name);
+			if (len < 4 || strcmp(e->d_name + len - 3, ".md") != 0)
+				continue;
+			snprintf(path, sizeof path, "%s/%s/%s", top, dirs[i], e->d_name);
+			md = read_file(path, &len);
+			if (!md)
+				continue;
+			if (!strstr(md, "]:") && !strchr(md, '\r'))
+				buf_printf(&all, "%s\n\n# Cut %s\n\n", md, e->d_name);
+			for (k = 0; k < sizeof sizes / sizeof *sizes; k++)
+				for (w = 0; w < sizeof widths / sizeof *widths; w++) {
+					whole = streamed(md, len, widths[w], 0, &p0);
+					parts = streamed(md, len, widths[w], sizes[k], &pn);
+					if (p0 != 1 || strcmp(whole, parts) != 0) {
+						if (!bad++)
+							printf("#   %s at width %d in pieces of %zu differs\n",
+							       e->d_name, widths[w], sizes[k]);
+					}
+					cut += pn > 1;
+					free(whole);
+					free(parts);
+				}
+			free(md);
+		}
+		if (dp)
+			closedir(dp);
+	}
+	for (k = 0; k < sizeof sizes / sizeof *sizes; k++)
+		for (w = 0; w < sizeof widths / sizeof *widths; w++) {
+			whole = streamed(all.ptr, all.len, widths[w], 0, &p0);
+			parts = streamed(all.ptr, all.len, widths[w], sizes[k], &pn);
+			if (strcmp(whole, parts) != 0 && !bad++)
+				printf("#   all inputs at width %d in pieces of %zu differ\n", widths[w],
+				       sizes[k]);
+			if (pn > most)
+				most = pn;
+			free(whole);
+			free(parts);
+		}
+	OK(bad == 0, "a text laid out piece by piece prints the lines of the whole");
+	snprintf(path, sizeof path, "and pieces were cut (%zu layouts; up to %d pieces)", cut, most);
+	OK(cut >= 20 && most > 50, path);
+	buf_free(&all);
+}
+
 int main(void)
 {
 	const char *top = getenv("TOP_SRCDIR");
@@ -886,5 +990,6 @@ int main(void)
 	check_tables();
 	check_misc();
 	check_random();
+	check_stream(top && *top ? top : ".");
 	return tap_done();
 }
