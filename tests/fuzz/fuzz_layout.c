@@ -3,7 +3,9 @@
  *
  * Input: byte 0 picks the width (1..200); byte 1 holds options
  * (bit 0: page_exists says "missing" for some slugs instead of NULL = all
- * exist; bit 1: ASCII decorations; bit 2: footnotes; bit 3: colour ANSI);
+ * exist; bit 1: ASCII decorations; bit 2: footnotes; bit 3: colour ANSI;
+ * bit 4: emoji sequences split; bit 5: also parse and print the page in
+ * pieces, which must give the same tree and the same output);
  * the rest is the page.  Every broken invariant aborts, so libFuzzer
  * reports it with the input:
  *   - a line is no wider than the width unless LL_SCROLL, and its width
@@ -124,6 +126,51 @@ static void strip_sgr(const buf *ansi, buf *plain)
 	}
 }
 
+/* Big texts in pieces (markdown.c): the same text cut into pieces of a
+ * few bytes' worth makes the same tree (md_parse), and printed piece by
+ * piece (md_parse_each, layout_stream) the same lines and styles. */
+struct pieces_out {
+	layout_stream *ls;
+	buf text, sty;
+};
+
+static int piece_out(void *ctx, const md_doc *piece)
+{
+	struct pieces_out *p = ctx;
+	layout_doc *d = layout_stream_add(p->ls, piece);
+
+	layout_to_text(d, &p->text);
+	layout_to_styles(d, &p->sty);
+	layout_free(d);
+	return 0;
+}
+
+static void check_pieces(const char *md, size_t size, int flags, const layout_opts *o,
+                         const md_doc *whole, const buf *text, const buf *sty)
+{
+	struct pieces_out p = {NULL, BUF_INIT, BUF_INIT};
+	char *x1 = md_debug_xml(whole), *x2;
+	md_doc *cut;
+
+	md_parse_tune(1, 1 + size % 97);
+	cut = md_parse(md, size, flags, NULL);
+	x2 = md_debug_xml(cut);
+	CHECK(strcmp(x1, x2) == 0, "the tree parsed in %d pieces differs", md_pieces(cut));
+	p.ls = layout_stream_new(o, NULL);
+	CHECK(md_parse_each(md, size, flags, piece_out, &p, NULL) == 0, "md_parse_each failed");
+	CHECK(p.text.len == text->len && memcmp(buf_cstr(&p.text), buf_cstr(text), text->len) == 0,
+	      "the text printed in pieces differs");
+	CHECK(p.sty.len == sty->len && memcmp(buf_cstr(&p.sty), buf_cstr(sty), sty->len) == 0,
+	      "the styles printed in pieces differ");
+	md_parse_tune(0, 0);
+	layout_stream_free(p.ls);
+	buf_free(&p.text);
+	buf_free(&p.sty);
+	md_free(cut);
+	free(x1);
+	free(x2);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	layout_opts o = {0};
@@ -210,6 +257,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		nl++;
 	}
 	CHECK(nl == d->nlines, "style track: %zu lines, layout %zu", nl, d->nlines);
+	if (opt & 32)
+		check_pieces((const char *)data, size, (opt & 4) ? MD_FOOTNOTES : 0, &o, doc, &text,
+		             &sty);
 
 	buf_free(&text);
 	buf_free(&ansi);
