@@ -164,6 +164,7 @@ enum q {
 	Q_SET_HEAD,
 	Q_UNINDEX,
 	Q_INDEX,
+	Q_REINDEX,
 	Q_REV_BY_NUM,
 	Q_REV_HEAD,
 	Q_HISTORY,
@@ -260,6 +261,14 @@ static const char *const q_sql[Q_COUNT] = {
 	              " SELECT 'delete', id, title, body FROM page_text WHERE id = ?1",
 	[Q_INDEX] = "INSERT INTO fts(rowid, title, body)"
 	            " SELECT id, title, body FROM page_text WHERE id = ?1",
+	/* A new head in one statement: out with the values the page was
+	 * indexed with (the head still in pages), in with the new ones, unless
+	 * the page is deleted.  FTS5 then tokenises both into one pending list
+	 * and writes one segment, where two statements write two. */
+	[Q_REINDEX] = "INSERT INTO fts(fts, rowid, title, body)"
+	              " SELECT 'delete', id, title, body FROM page_text WHERE id = ?1"
+	              " UNION ALL SELECT NULL, ?1, ?2, ?3"
+	              " WHERE (SELECT deleted FROM pages WHERE id = ?1) = 0",
 	[Q_REV_BY_NUM] = REV_COLS BODY_COLS " FROM revisions r" BODY_JOIN
 	                                    " WHERE r.page = ?1 AND r.num = ?2",
 	[Q_REV_HEAD] = REV_COLS BODY_COLS
@@ -1996,20 +2005,31 @@ static int page_stmt(store *s, enum q id, int64_t page_id, err_info *e)
 	return run(s, st, "updating the search index", e);
 }
 
-/* Moves a page's head and title, keeping the search index in step: the
- * page leaves the index with its old text and comes back with the new. */
-static int set_head(store *s, int64_t page_id, int64_t rev, const char *title, err_info *e)
+/* Moves a page's head to rev (its title and text given), keeping the
+ * search index in step: the page leaves the index with its old text and
+ * comes back with the new, in one statement. */
+static int set_head(store *s, int64_t page_id, int64_t rev, const char *title, const char *body,
+                    size_t body_len, err_info *e)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = prep(s, Q_REINDEX, e);
+	int rc;
 
-	if (page_stmt(s, Q_UNINDEX, page_id, e) || !(st = prep(s, Q_SET_HEAD, e)))
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, page_id);
+	bind_str(st, 2, title);
+	rc = sqlite3_bind_text64(st, 3, body ? body : "", body ? body_len : 0, SQLITE_STATIC,
+	                         SQLITE_UTF8);
+	if (rc != SQLITE_OK) {
+		release(st);
+		return fail(s, rc, "updating the search index", e);
+	}
+	if (run(s, st, "updating the search index", e) || !(st = prep(s, Q_SET_HEAD, e)))
 		return -1;
 	sqlite3_bind_int64(st, 1, page_id);
 	sqlite3_bind_int64(st, 2, rev);
 	bind_str(st, 3, title);
-	if (run(s, st, "moving the page head", e))
-		return -1;
-	return page_stmt(s, Q_INDEX, page_id, e);
+	return run(s, st, "moving the page head", e);
 }
 
 /* Inserts the revision row, and its body: inline before schema 3, as a
@@ -2084,7 +2104,7 @@ int store_rev_add(store *s, int64_t page_id, const char *title, const char *body
 	rev = sqlite3_last_insert_rowid(s->db); /* its bodies row has the same rowid */
 	/* the index drops the old head's text before that text is compacted */
 	if (r == 0)
-		r = set_head(s, page_id, rev, title, e);
+		r = set_head(s, page_id, rev, title, body, body_len, e);
 	if (r == 0 && head && s->version >= 3)
 		r = compact_if_due(s, page_id, head_num + 1, e);
 	free(old_title);

@@ -668,6 +668,34 @@ static void test_deleted(store *s, const char *path)
 	         " UPDATE pages SET deleted = 0 WHERE slug = 'zebra'");
 }
 
+/* A new head reaches the index in one statement: FTS5 writes one segment
+ * per save (two statements wrote two: the old text's deletion, then the new
+ * text), and the index matches the new text only. */
+static void test_reindex(void)
+{
+	const char *segs = "SELECT count(DISTINCT id >> 37) FROM fts_data WHERE id >= 1 << 37";
+	store *s = open_new("reindex.db");
+	err_info e = {0};
+	store_hit_list h = {0};
+	char *report = NULL;
+	int64_t id, before;
+
+	id = s ? add_page(s, "p", "P", "alpha words here\n", 1) : 0;
+	before = raw_int(P("reindex.db"), segs);
+	OK(id && add_rev(s, id, "P", "beta words there\n", "bob", 2, NULL, NULL) == 0,
+	   "reindex: saved");
+	OK(raw_int(P("reindex.db"), segs) == before + 1, "reindex: one FTS5 segment per save");
+	OK(store_search(s, "alpha", "", "", 10, &h, &e) == 0 && h.n == 0,
+	   "reindex: the old text is out");
+	store_hit_list_free(&h);
+	OK(store_search(s, "beta", "", "", 10, &h, &e) == 0 && h.n == 1,
+	   "reindex: the new text is in");
+	store_hit_list_free(&h);
+	OK(s && check_count(s, &report) == 0, "reindex: check is clean");
+	free(report);
+	store_close(s);
+}
+
 /* --- maintenance -------------------------------------------------------- */
 
 static void test_check(void)
@@ -1356,6 +1384,7 @@ int main(void)
 	test_damaged_body();
 	test_rev_rollback();
 	test_many();
+	test_reindex();
 
 	rm_tree(tmpdir);
 	return tap_done();
