@@ -44,6 +44,12 @@
 
 #define APP_ID 0x646F6364 /* 'docd' in PRAGMA application_id */
 
+/* WAL frames (pages) after a commit from which the closing writer
+ * checkpoints the WAL (store_close), and from which a commit does
+ * (SQLite's default autocheckpoint, for long-lived handles). */
+#define WAL_CLOSE_CHECKPOINT 200
+#define WAL_AUTOCHECKPOINT   1000
+
 /* Migration i (from 1) takes the schema from version i-1 to i.  Append new
  * ones; never edit a released one. */
 static const char *const migrations[] = {
@@ -350,6 +356,7 @@ struct store {
 	int tx;
 	sqlite3_stmt *q[Q_COUNT];
 	text_cache cache;
+	int wal_frames; /* the WAL's frames after this handle's last commit */
 };
 
 /* --- small helpers ------------------------------------------------------ */
@@ -1168,8 +1175,20 @@ static int migrate(store *s, int target, int *created, err_info *e)
 	return 0;
 }
 
+/* After each commit: SQLite's own autocheckpoint (this hook replaces it),
+ * and the WAL's size for store_close. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	((store *)arg)->wal_frames = frames;
+	if (frames >= WAL_AUTOCHECKPOINT)
+		sqlite3_wal_checkpoint(db, name);
+	return SQLITE_OK;
+}
+
 /* WAL for concurrent readers and one writer; only for files known to be
- * ours (never convert someone else's database). */
+ * ours (never convert someone else's database).  synchronous = FULL: a
+ * commit is on disk when it returns (the WAL is synced), since the file is
+ * no longer checkpointed, and so synced, each time a process closes it. */
 static int setup(store *s, err_info *e)
 {
 	int rc;
@@ -1178,8 +1197,9 @@ static int setup(store *s, err_info *e)
 		rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
 		if (rc != SQLITE_OK && primary(rc) != SQLITE_READONLY)
 			return fail(s, rc, "switching to WAL mode", e);
+		sqlite3_wal_hook(s->db, wal_hook, s);
 	}
-	return exec(s, "PRAGMA synchronous = NORMAL", "setting synchronous", e);
+	return exec(s, "PRAGMA synchronous = FULL", "setting synchronous", e);
 }
 
 store *store_open_version(const char *path, int flags, int version, int *created, err_info *e)
@@ -1226,6 +1246,12 @@ void store_close(store *s)
 		sqlite3_finalize(s->q[i]);
 	if (s->db && !sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	/* The last connection to close checkpoints the WAL into the database
+	 * and deletes it: two syncs, a copy of every page and a new WAL for the
+	 * next process, per save.  Only a writer that leaves a long WAL does
+	 * that; the next process reads a short one back instead. */
+	if (s->db && s->wal_frames < WAL_CLOSE_CHECKPOINT)
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
 	sqlite3_close(s->db);
 	cache_clear(&s->cache);
 	free(s->path);

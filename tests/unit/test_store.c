@@ -696,6 +696,160 @@ static void test_reindex(void)
 	store_close(s);
 }
 
+/* A shim over the default VFS that counts syncs of -wal files: it is the
+ * default VFS while test_wal_sync runs. */
+static sqlite3_vfs *real_vfs;
+static sqlite3_vfs count_vfs;
+static sqlite3_io_methods count_io;
+static int wal_syncs;
+
+typedef struct counted {
+	sqlite3_file base; /* pMethods = &count_io, or NULL */
+	int is_wal;
+	sqlite3_file *real; /* right after this struct */
+} counted;
+
+#define REAL(f) (((counted *)(f))->real)
+static int c_close(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xClose(REAL(f));
+}
+static int c_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o)
+{
+	return REAL(f)->pMethods->xRead(REAL(f), b, n, o);
+}
+static int c_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
+{
+	return REAL(f)->pMethods->xWrite(REAL(f), b, n, o);
+}
+static int c_truncate(sqlite3_file *f, sqlite3_int64 n)
+{
+	return REAL(f)->pMethods->xTruncate(REAL(f), n);
+}
+static int c_sync(sqlite3_file *f, int flags)
+{
+	wal_syncs += ((counted *)f)->is_wal;
+	return REAL(f)->pMethods->xSync(REAL(f), flags);
+}
+static int c_size(sqlite3_file *f, sqlite3_int64 *n)
+{
+	return REAL(f)->pMethods->xFileSize(REAL(f), n);
+}
+static int c_lock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xLock(REAL(f), l);
+}
+static int c_unlock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xUnlock(REAL(f), l);
+}
+static int c_check(sqlite3_file *f, int *out)
+{
+	return REAL(f)->pMethods->xCheckReservedLock(REAL(f), out);
+}
+static int c_fcntl(sqlite3_file *f, int op, void *arg)
+{
+	return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
+}
+static int c_sector(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xSectorSize(REAL(f));
+}
+static int c_chars(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
+}
+static int c_shmmap(sqlite3_file *f, int i, int n, int w, void volatile **p)
+{
+	return REAL(f)->pMethods->xShmMap(REAL(f), i, n, w, p);
+}
+static int c_shmlock(sqlite3_file *f, int o, int n, int fl)
+{
+	return REAL(f)->pMethods->xShmLock(REAL(f), o, n, fl);
+}
+static void c_shmbarrier(sqlite3_file *f)
+{
+	REAL(f)->pMethods->xShmBarrier(REAL(f));
+}
+static int c_shmunmap(sqlite3_file *f, int del)
+{
+	return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
+}
+
+static int c_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags, int *out)
+{
+	counted *c = (counted *)f;
+	int rc;
+
+	(void)v;
+	c->real = (sqlite3_file *)(c + 1);
+	c->is_wal = (flags & SQLITE_OPEN_WAL) != 0;
+	rc = real_vfs->xOpen(real_vfs, name, c->real, flags, out);
+	c->base.pMethods = rc == SQLITE_OK ? &count_io : NULL;
+	return rc;
+}
+
+static void count_vfs_on(void)
+{
+	real_vfs = sqlite3_vfs_find(NULL);
+	count_vfs = *real_vfs;
+	count_vfs.zName = "count";
+	count_vfs.szOsFile = (int)sizeof(counted) + real_vfs->szOsFile;
+	count_vfs.xOpen = c_open;
+	count_io = (sqlite3_io_methods){ 2,        c_close,  c_read,     c_write,      c_truncate,
+		                         c_sync,   c_size,   c_lock,     c_unlock,     c_check,
+		                         c_fcntl,  c_sector, c_chars,    c_shmmap,     c_shmlock,
+		                         c_shmbarrier, c_shmunmap, NULL, NULL };
+	sqlite3_vfs_register(&count_vfs, 1);
+}
+
+static int exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+/* A commit is on disk when it returns (the WAL is synced), and a process
+ * that closes the file does not checkpoint a short WAL into the database
+ * (the next opener reads it back); a writer that leaves a long one does. */
+static void test_wal_sync(void)
+{
+	char wal[300], big[20000];
+	store_rev rev = {0};
+	store *s, *r;
+	int64_t id;
+	int i, syncs;
+
+	count_vfs_on();
+	s = open_new("sync.db");
+	snprintf(wal, sizeof wal, "%s-wal", P("sync.db"));
+	id = s ? add_page(s, "p", "P", "first\n", 1) : 0;
+	syncs = wal_syncs;
+	OK(id && add_rev(s, id, "P", "second\n", "bob", 2, NULL, NULL) == 0 &&
+	           wal_syncs > syncs,
+	   "wal: a commit syncs the WAL");
+	store_close(s);
+	OK(exists(wal), "wal: a short WAL stays after close");
+	r = store_open(P("sync.db"), STORE_READONLY, NULL, NULL);
+	OK(r && store_rev_get(r, id, 2, &rev, NULL) == 1 && !strcmp(rev.body, "second\n"),
+	   "wal: the next process reads it back");
+	store_rev_clear(&rev);
+	store_close(r);
+	OK(exists(wal), "wal: a reader does not checkpoint it");
+	s = store_open(P("sync.db"), 0, NULL, NULL);
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	for (i = 0; s && i < 40; i++) {
+		big[i] = '\n';
+		add_rev(s, id, "P", big, "bob", 3 + i, NULL, NULL);
+	}
+	store_close(s);
+	OK(!exists(wal), "wal: a writer that leaves a long WAL checkpoints it on close");
+	OK(raw_int(P("sync.db"), "SELECT count(*) FROM revisions") == 42,
+	   "wal: and every save is in the database");
+	sqlite3_vfs_unregister(&count_vfs);
+	sqlite3_vfs_register(real_vfs, 1);
+}
+
 /* --- maintenance -------------------------------------------------------- */
 
 static void test_check(void)
@@ -1385,6 +1539,7 @@ int main(void)
 	test_rev_rollback();
 	test_many();
 	test_reindex();
+	test_wal_sync();
 
 	rm_tree(tmpdir);
 	return tap_done();
