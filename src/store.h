@@ -25,7 +25,7 @@
 typedef struct store store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* Old revisions are stored as reverse deltas, except every
  * STORE_SNAPSHOT_EVERY-th revision of a page (by number), which is stored
@@ -40,6 +40,12 @@ typedef struct store store;
  * below its new head compacts them all (store_gc does the rest).  At most
  * STORE_PLAIN_RUN old revisions of a page are plain at any time. */
 #define STORE_PLAIN_RUN 8
+
+/* The page size of a new file, and of one that store_gc rebuilds: most
+ * tables of a wiki are small or empty and each takes a page at least; a
+ * big text takes a longer overflow chain (see "Database" in
+ * docs/architecture.md). */
+#define STORE_PAGE_SIZE 1024
 
 enum store_open_flags {
 	STORE_CREATE = 1,   /* create the file when missing */
