@@ -176,8 +176,8 @@ _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
 /* A revision row: id, page, num, parent, author, at, summary, title, size
  * (and, when loaded, the body's kind and data: BODY_COLS). */
 #define REV_COLS                                                                                   \
-	"SELECT r.id, r.page, r.num, r.parent, r.author, r.at_ms, r.summary, " REV_TITLE ", "      \
-	                                                                                 "r.size"
+	"SELECT r.id, r.page, r.num, r.parent, r.author, r.at_ms, r.summary,"                      \
+	" " REV_TITLE ", r.size"
 
 /* A revision's title: its own, or ('' from schema 5) that of the latest
  * revision before it that has one. */
