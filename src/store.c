@@ -1297,6 +1297,30 @@ static int wal_long(store *s)
 	return (int64_t)s->wal_frames * page >= WAL_CLOSE_CHECKPOINT;
 }
 
+/* Checkpoints the whole WAL and starts it again from its first frame, in
+ * the same file: the WAL keeps its size, so the next commits overwrite
+ * blocks it already has, and syncing them needs no journal commit of the
+ * file system (which would also write out whatever other programs have
+ * written meanwhile).  The new start is made by a commit (the user_version
+ * written again) after a RESTART checkpoint; without it the next process
+ * would find the old frames still valid and append after them. */
+static void wal_restart(store *s)
+{
+	int64_t v = 0;
+	int log = -1, done = -2, rc, persist = 1;
+
+	sqlite3_busy_timeout(s->db, 0); /* readers: leave it to a later writer */
+	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
+	if (rc == SQLITE_OK && log == done && get_int(s, "PRAGMA user_version", &v, &rc) == 0 &&
+	    sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
+		if (set_pragma(s, "user_version", (long)v, NULL) == 0)
+			sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+		else
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_file_control(s->db, NULL, SQLITE_FCNTL_PERSIST_WAL, &persist);
+}
+
 void store_close(store *s)
 {
 	int i;
@@ -1307,12 +1331,16 @@ void store_close(store *s)
 		sqlite3_finalize(s->q[i]);
 	if (s->db && !sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	/* The last connection to close checkpoints the WAL into the database
-	 * and deletes it: two syncs, a copy of every page and a new WAL for the
-	 * next process, per save.  Only a writer that leaves a long WAL does
-	 * that; the next process reads a short one back instead. */
-	if (s->db && !s->close_checkpoint && !wal_long(s))
+	/* SQLite's last connection to close checkpoints the WAL into the
+	 * database and deletes it: two syncs, a copy of every page and a new
+	 * WAL file for the next process, per save.  Here only a writer that
+	 * leaves a long WAL checkpoints it, and starts it again in the same
+	 * file; the next process reads a short one back instead. */
+	if (s->db && !s->close_checkpoint) {
+		if (wal_long(s))
+			wal_restart(s);
 		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+	}
 	sqlite3_close(s->db);
 	cache_clear(&s->cache);
 	free(s->path);

@@ -72,10 +72,10 @@ store *store_open(const char *path, int flags, int *created, err_info *e);
  * those versions did; reading bodies needs the current schema. */
 store *store_open_version(const char *path, int flags, int version, int *created, err_info *e);
 
-/* Closes the handle; NULL-safe.  Rolls back an open transaction.  The last
- * connection checkpoints the WAL into the file only when this handle's
- * last commit left it long (or after store_gc); a short WAL stays for the
- * next process to read back. */
+/* Closes the handle; NULL-safe.  Rolls back an open transaction.  The WAL
+ * is checkpointed into the file only when this handle's last commit left
+ * it long, and then started again in the same file (store_gc deletes it);
+ * a short WAL stays for the next process to read back. */
 void store_close(store *s);
 
 /* The schema version found in the file. */

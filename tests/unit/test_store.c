@@ -813,7 +813,10 @@ static int exists(const char *path)
  * (the next opener reads it back); a writer that leaves a long one does. */
 static void test_wal_sync(void)
 {
-	char wal[300], big[20000];
+	char wal[300], shm[300], big[20000], *copy;
+	struct stat st;
+	off_t size;
+	store_gc_stats gs;
 	store_rev rev = {0};
 	store *s, *r;
 	int64_t id;
@@ -822,6 +825,7 @@ static void test_wal_sync(void)
 	count_vfs_on();
 	s = open_new("sync.db");
 	snprintf(wal, sizeof wal, "%s-wal", P("sync.db"));
+	snprintf(shm, sizeof shm, "%s-shm", P("sync.db"));
 	id = s ? add_page(s, "p", "P", "first\n", 1) : 0;
 	syncs = wal_syncs;
 	OK(id && add_rev(s, id, "P", "second\n", "bob", 2, NULL, NULL) == 0 &&
@@ -843,9 +847,31 @@ static void test_wal_sync(void)
 		add_rev(s, id, "P", big, "bob", 3 + i, NULL, NULL);
 	}
 	store_close(s);
-	OK(!exists(wal), "wal: a writer that leaves a long WAL checkpoints it on close");
-	OK(raw_int(P("sync.db"), "SELECT count(*) FROM revisions") == 42,
-	   "wal: and every save is in the database");
+	/* the database file alone, as a copy without its WAL */
+	if (stat(P("sync.db"), &st) == 0 && (copy = malloc((size_t)st.st_size))) {
+		FILE *f = fopen(P("sync.db"), "rb");
+
+		if (f && fread(copy, 1, (size_t)st.st_size, f) == (size_t)st.st_size)
+			write_file(P("alone.db"), copy, (size_t)st.st_size);
+		if (f)
+			fclose(f);
+		free(copy);
+	}
+	OK(raw_int(P("alone.db"), "SELECT count(*) FROM revisions") == 42,
+	   "wal: a writer that leaves a long WAL checkpoints it on close");
+	OK(stat(wal, &st) == 0 && st.st_size > 400 * 1024, "wal: and keeps the file");
+	size = st.st_size;
+	s = store_open(P("sync.db"), 0, NULL, NULL);
+	OK(s && add_rev(s, id, "P", "small\n", "bob", 50, NULL, NULL) == 0, "wal: another save");
+	store_close(s);
+	OK(stat(wal, &st) == 0 && st.st_size == size,
+	   "wal: which starts the WAL again at its first frame: the file does not grow");
+	OK(raw_int(P("sync.db"), "SELECT count(*) FROM revisions") == 43,
+	   "wal: and every save is read");
+	s = store_open(P("sync.db"), 0, NULL, NULL);
+	OK(s && store_gc(s, &gs, NULL) == 0, "wal: gc");
+	store_close(s);
+	OK(!exists(wal) && !exists(shm), "wal: gc leaves no -wal and no -shm");
 	sqlite3_vfs_unregister(&count_vfs);
 	sqlite3_vfs_register(real_vfs, 1);
 }
