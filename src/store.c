@@ -1283,6 +1283,8 @@ store *store_open(const char *path, int flags, int *created, err_info *e)
 	return store_open_version(path, flags, STORE_SCHEMA_VERSION, created, e);
 }
 
+static int64_t file_bytes(const char *path, const char *suffix);
+
 /* Whether this handle's last commit left WAL_CLOSE_CHECKPOINT bytes or
  * more in the WAL. */
 static int wal_long(store *s)
@@ -1339,7 +1341,9 @@ void store_close(store *s)
 	if (s->db && !s->close_checkpoint) {
 		if (wal_long(s))
 			wal_restart(s);
-		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+		/* an empty WAL (a reader after gc) goes, with its -shm, as before */
+		if (s->wal_frames > 0 || file_bytes(s->path, "-wal") > 0)
+			sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
 	}
 	sqlite3_close(s->db);
 	cache_clear(&s->cache);

@@ -872,6 +872,11 @@ static void test_wal_sync(void)
 	OK(s && store_gc(s, &gs, NULL) == 0, "wal: gc");
 	store_close(s);
 	OK(!exists(wal) && !exists(shm), "wal: gc leaves no -wal and no -shm");
+	s = store_open(P("sync.db"), 0, NULL, NULL);
+	OK(s && store_rev_get(s, id, 43, &rev, NULL) == 1, "wal: a reader after gc");
+	store_rev_clear(&rev);
+	store_close(s);
+	OK(!exists(wal) && !exists(shm), "wal: leaves no -wal and no -shm either");
 	sqlite3_vfs_unregister(&count_vfs);
 	sqlite3_vfs_register(real_vfs, 1);
 }
