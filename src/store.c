@@ -44,6 +44,12 @@
 
 #define APP_ID 0x646F6364 /* 'docd' in PRAGMA application_id */
 
+/* The WAL's size after a handle's last commit from which store_close
+ * checkpoints it (bytes of pages), and its frames from which a commit does
+ * (SQLite's default autocheckpoint, for long-lived handles). */
+#define WAL_CLOSE_CHECKPOINT (400 * 1024)
+#define WAL_AUTOCHECKPOINT   1000
+
 /* Migration i (from 1) takes the schema from version i-1 to i.  Append new
  * ones; never edit a released one. */
 static const char *const migrations[] = {
@@ -127,6 +133,36 @@ static const char *const migrations[] = {
 	"  page INTEGER NOT NULL REFERENCES pages(id),"
 	"  at_ms INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX aliases_page ON aliases(page);",
+
+	/* 5: smaller rows (see "Database" in docs/architecture.md).  A body's
+	 * kind is a number (0 full, 1 delta, 2 snapshot: SQLite stores 0 and 1
+	 * in no bytes at all), and a revision whose title is its predecessor's
+	 * stores '' (no title is empty): its title is that of the latest
+	 * revision before it with one, found through revisions_titled.  The
+	 * search index reads the head's title from pages, which always holds
+	 * it.  Existing revisions are rewritten the same way (under their
+	 * no-update trigger, dropped for the while); the space they free stays
+	 * in the file until a VACUUM (docday gc). */
+	"CREATE TABLE bodies5 ("
+	"  rev INTEGER PRIMARY KEY REFERENCES revisions(id),"
+	"  kind INTEGER NOT NULL CHECK (kind IN (0, 1, 2)),"
+	"  base INTEGER REFERENCES revisions(id),"
+	"  data NOT NULL,"
+	"  CHECK ((kind = 1) = (base IS NOT NULL)));"
+	"INSERT INTO bodies5(rev, kind, base, data) SELECT rev,"
+	"  CASE kind WHEN 'full' THEN 0 WHEN 'delta' THEN 1 ELSE 2 END, base, data FROM bodies;"
+	"DROP VIEW page_text;"
+	"DROP TABLE bodies;"
+	"ALTER TABLE bodies5 RENAME TO bodies;"
+	"CREATE VIEW page_text(id, title, body) AS"
+	"  SELECT p.id, p.title, b.data FROM pages p JOIN bodies b ON b.rev = p.head"
+	"  WHERE p.deleted = 0;"
+	"DROP TRIGGER revisions_no_update;"
+	"UPDATE revisions SET title = '' WHERE id IN (SELECT r.id FROM revisions r"
+	"  JOIN revisions q ON q.page = r.page AND q.num = r.num - 1 WHERE q.title = r.title);"
+	"CREATE TRIGGER revisions_no_update BEFORE UPDATE ON revisions"
+	"  BEGIN SELECT RAISE(ABORT, 'revisions are never changed'); END;"
+	"CREATE INDEX revisions_titled ON revisions(page, num) WHERE title != '';",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration per schema version");
@@ -141,9 +177,21 @@ _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
  * (and, when loaded, the body's kind and data: BODY_COLS). */
 #define REV_COLS                                                                                   \
 	"SELECT r.id, r.page, r.num, r.parent, r.author, r.at_ms, r.summary,"                      \
-	" r.title, r.size"
+	" " REV_TITLE ", r.size"
+
+/* A revision's title: its own, or ('' from schema 5) that of the latest
+ * revision before it that has one. */
+#define REV_TITLE                                                                                  \
+	"CASE WHEN r.title != '' THEN r.title ELSE (SELECT t.title FROM revisions t"               \
+	" WHERE t.page = r.page AND t.num < r.num AND t.title != ''"                               \
+	" ORDER BY t.num DESC LIMIT 1) END"
 #define BODY_COLS ", b.kind, b.data"
-#define BODY_JOIN " JOIN bodies b ON b.rev = r.id"
+
+/* A body's kind is a name up to schema 4 and a number from 5 on; the same
+ * SQL reads both (a number never equals a name, in either column). */
+#define KIND_FULL  "(0, 'full')"
+#define KIND_DELTA "(1, 'delta')"
+#define BODY_JOIN  " JOIN bodies b ON b.rev = r.id"
 
 /* The cached statements. */
 enum q {
@@ -164,6 +212,7 @@ enum q {
 	Q_SET_HEAD,
 	Q_UNINDEX,
 	Q_INDEX,
+	Q_REINDEX,
 	Q_REV_BY_NUM,
 	Q_REV_HEAD,
 	Q_HISTORY,
@@ -226,8 +275,9 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_ALIAS_DROP] = "DELETE FROM aliases WHERE slug = ?1",
 	[Q_ALIAS_ADD] = "INSERT OR REPLACE INTO aliases(slug, page, at_ms) VALUES(?1, ?2, ?3)",
 	[Q_PAGE_BY_ID] = PAGE_COLS "WHERE p.id = ?1",
-	[Q_BODY_KIND_AT] = "SELECT b.kind FROM revisions r JOIN bodies b ON b.rev = r.id"
-	                   " WHERE r.page = ?1 AND r.num = ?2",
+	[Q_BODY_KIND_AT] =
+	        "SELECT b.kind IN " KIND_FULL " FROM revisions r JOIN bodies b ON b.rev = r.id"
+	        " WHERE r.page = ?1 AND r.num = ?2",
 	/* LIKE ignores ASCII case: "templates/..." counts too */
 	[Q_TEMPLATES] = PAGE_COLS "WHERE p.deleted = 0 AND p.title LIKE 'Templates/%'"
 	                          " ORDER BY p.title COLLATE NOCASE, p.slug",
@@ -251,7 +301,7 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_REV_INSERT_V2] = "INSERT INTO revisions(page, num, parent, author, at_ms,"
 	                    " summary, title, size, body)"
 	                    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-	[Q_BODY_ADD] = "INSERT INTO bodies(rev, kind, data) VALUES(?1, 'full', ?2)",
+	[Q_BODY_ADD] = "INSERT INTO bodies(rev, kind, data) VALUES(?1, ?3, ?2)",
 	[Q_BODY_GET] = "SELECT b.kind, b.base, b.data, r.size FROM bodies b"
 	               " JOIN revisions r ON r.id = b.rev WHERE b.rev = ?1",
 	[Q_BODY_SET] = "UPDATE bodies SET kind = ?2, base = ?3, data = ?4 WHERE rev = ?1",
@@ -260,6 +310,14 @@ static const char *const q_sql[Q_COUNT] = {
 	              " SELECT 'delete', id, title, body FROM page_text WHERE id = ?1",
 	[Q_INDEX] = "INSERT INTO fts(rowid, title, body)"
 	            " SELECT id, title, body FROM page_text WHERE id = ?1",
+	/* A new head in one statement: out with the values the page was
+	 * indexed with (the head still in pages), in with the new ones, unless
+	 * the page is deleted.  FTS5 then tokenises both into one pending list
+	 * and writes one segment, where two statements write two. */
+	[Q_REINDEX] = "INSERT INTO fts(fts, rowid, title, body)"
+	              " SELECT 'delete', id, title, body FROM page_text WHERE id = ?1"
+	              " UNION ALL SELECT NULL, ?1, ?2, ?3"
+	              " WHERE (SELECT deleted FROM pages WHERE id = ?1) = 0",
 	[Q_REV_BY_NUM] = REV_COLS BODY_COLS " FROM revisions r" BODY_JOIN
 	                                    " WHERE r.page = ?1 AND r.num = ?2",
 	[Q_REV_HEAD] = REV_COLS BODY_COLS
@@ -341,6 +399,8 @@ struct store {
 	int tx;
 	sqlite3_stmt *q[Q_COUNT];
 	text_cache cache;
+	int wal_frames;       /* the WAL's frames after this handle's last commit */
+	int close_checkpoint; /* checkpoint on close, however short the WAL */
 };
 
 /* --- small helpers ------------------------------------------------------ */
@@ -1159,18 +1219,34 @@ static int migrate(store *s, int target, int *created, err_info *e)
 	return 0;
 }
 
+/* After each commit: SQLite's own autocheckpoint (this hook replaces it),
+ * and the WAL's size for store_close. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	((store *)arg)->wal_frames = frames;
+	if (frames >= WAL_AUTOCHECKPOINT)
+		sqlite3_wal_checkpoint(db, name);
+	return SQLITE_OK;
+}
+
 /* WAL for concurrent readers and one writer; only for files known to be
- * ours (never convert someone else's database). */
+ * ours (never convert someone else's database).  synchronous = FULL: a
+ * commit is on disk when it returns (the WAL is synced), since the file is
+ * no longer checkpointed, and so synced, each time a process closes it. */
 static int setup(store *s, err_info *e)
 {
 	int rc;
 
 	if (!s->readonly) {
+		/* before WAL mode, which fixes it: only a new file takes it */
+		if (s->version == 0 && set_pragma(s, "page_size", STORE_PAGE_SIZE, e))
+			return -1;
 		rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
 		if (rc != SQLITE_OK && primary(rc) != SQLITE_READONLY)
 			return fail(s, rc, "switching to WAL mode", e);
+		sqlite3_wal_hook(s->db, wal_hook, s);
 	}
-	return exec(s, "PRAGMA synchronous = NORMAL", "setting synchronous", e);
+	return exec(s, "PRAGMA synchronous = FULL", "setting synchronous", e);
 }
 
 store *store_open_version(const char *path, int flags, int version, int *created, err_info *e)
@@ -1207,6 +1283,46 @@ store *store_open(const char *path, int flags, int *created, err_info *e)
 	return store_open_version(path, flags, STORE_SCHEMA_VERSION, created, e);
 }
 
+static int64_t file_bytes(const char *path, const char *suffix);
+
+/* Whether this handle's last commit left WAL_CLOSE_CHECKPOINT bytes or
+ * more in the WAL. */
+static int wal_long(store *s)
+{
+	int64_t page = 0;
+	int rc;
+
+	if (s->wal_frames <= 0)
+		return 0;
+	if (get_int(s, "PRAGMA page_size", &page, &rc))
+		return 1;
+	return (int64_t)s->wal_frames * page >= WAL_CLOSE_CHECKPOINT;
+}
+
+/* Checkpoints the whole WAL and starts it again from its first frame, in
+ * the same file: the WAL keeps its size, so the next commits overwrite
+ * blocks it already has, and syncing them needs no journal commit of the
+ * file system (which would also write out whatever other programs have
+ * written meanwhile).  The new start is made by a commit (the user_version
+ * written again) after a RESTART checkpoint; without it the next process
+ * would find the old frames still valid and append after them. */
+static void wal_restart(store *s)
+{
+	int64_t v = 0;
+	int log = -1, done = -2, rc, persist = 1;
+
+	sqlite3_busy_timeout(s->db, 0); /* readers: leave it to a later writer */
+	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
+	if (rc == SQLITE_OK && log == done && get_int(s, "PRAGMA user_version", &v, &rc) == 0 &&
+	    sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
+		if (set_pragma(s, "user_version", (long)v, NULL) == 0)
+			sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+		else
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_file_control(s->db, NULL, SQLITE_FCNTL_PERSIST_WAL, &persist);
+}
+
 void store_close(store *s)
 {
 	int i;
@@ -1217,6 +1333,18 @@ void store_close(store *s)
 		sqlite3_finalize(s->q[i]);
 	if (s->db && !sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	/* SQLite's last connection to close checkpoints the WAL into the
+	 * database and deletes it: two syncs, a copy of every page and a new
+	 * WAL file for the next process, per save.  Here only a writer that
+	 * leaves a long WAL checkpoints it, and starts it again in the same
+	 * file; the next process reads a short one back instead. */
+	if (s->db && !s->close_checkpoint) {
+		if (wal_long(s))
+			wal_restart(s);
+		/* an empty WAL (a reader after gc) goes, with its -shm, as before */
+		if (s->wal_frames > 0 || file_bytes(s->path, "-wal") > 0)
+			sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+	}
 	sqlite3_close(s->db);
 	cache_clear(&s->cache);
 	free(s->path);
@@ -1621,18 +1749,35 @@ static void read_rev(sqlite3_stmt *st, store_rev *r)
 	r->body_len = 0;
 }
 
-enum body_kind { BODY_FULL, BODY_SNAPSHOT, BODY_DELTA, BODY_BAD };
+/* bodies.kind: the number stored from schema 5 on, the name before */
+enum body_kind { BODY_FULL, BODY_DELTA, BODY_SNAPSHOT, BODY_BAD };
 
-static const char *const body_kinds[] = { "full", "snapshot", "delta" };
+static const char *const body_kinds[] = { "full", "delta", "snapshot" };
 
-static int body_kind(const unsigned char *name)
+static int body_kind(sqlite3_stmt *st, int col)
 {
+	const unsigned char *name;
 	int k;
 
+	if (sqlite3_column_type(st, col) == SQLITE_INTEGER) {
+		sqlite3_int64 v = sqlite3_column_int64(st, col);
+
+		return v >= 0 && v < BODY_BAD ? (int)v : BODY_BAD;
+	}
+	name = sqlite3_column_text(st, col);
 	for (k = 0; name && k < BODY_BAD; k++)
 		if (strcmp((const char *)name, body_kinds[k]) == 0)
 			return k;
 	return BODY_BAD;
+}
+
+/* Binds a body's kind as the file's schema stores it. */
+static void bind_kind(store *s, sqlite3_stmt *st, int i, int kind)
+{
+	if (s->version >= 5)
+		sqlite3_bind_int(st, i, kind);
+	else
+		bind_str(st, i, body_kinds[kind]);
 }
 
 /* One row of bodies, with a copy of its data and its revision's size. */
@@ -1662,7 +1807,7 @@ static int body_get(store *s, int64_t rev, body_row *b, err_info *e)
 		sqlite3_int64 size = sqlite3_column_int64(st, 3);
 
 		b->rev = rev;
-		b->kind = body_kind(sqlite3_column_text(st, 0));
+		b->kind = body_kind(st, 0);
 		b->base = sqlite3_column_int64(st, 1);
 		b->len = (size_t)sqlite3_column_bytes(st, 2);
 		b->data = xrealloc(NULL, b->len + 1);
@@ -1809,7 +1954,7 @@ done:
 /* Loads the body of a row read with BODY_COLS (kind, data at 9 and 10). */
 static int read_body(store *s, sqlite3_stmt *st, store_rev *r, err_info *e)
 {
-	if (body_kind(sqlite3_column_text(st, 9)) == BODY_FULL) {
+	if (body_kind(st, 9) == BODY_FULL) {
 		const void *b = sqlite3_column_text(st, 10);
 		size_t n = (size_t)sqlite3_column_bytes(st, 10);
 
@@ -1867,7 +2012,7 @@ static int body_compact(store *s, int64_t rev, int64_t num, const char *old, siz
 	if (!(st = prep(s, Q_BODY_SET, e)))
 		goto out;
 	sqlite3_bind_int64(st, 1, rev);
-	bind_str(st, 2, body_kinds[kind]);
+	bind_kind(s, st, 2, kind);
 	if (kind == BODY_DELTA)
 		sqlite3_bind_int64(st, 3, succ_id);
 	sqlite3_bind_blob64(st, 4, d.ptr ? d.ptr : "", d.len, SQLITE_STATIC);
@@ -1894,7 +2039,7 @@ static int compact_runs(store *s, int64_t page_id, const char *what, err_info *e
 	rc = sqlite3_prepare_v2(s->db,
 	                        "SELECT r.page, r.id, r.num, r.id IS p.head FROM revisions r"
 	                        " JOIN pages p ON p.id = r.page JOIN bodies b ON b.rev = r.id"
-	                        " WHERE b.kind = 'full' AND (?1 = 0 OR r.page = ?1)"
+	                        " WHERE b.kind IN " KIND_FULL " AND (?1 = 0 OR r.page = ?1)"
 	                        " ORDER BY r.page, r.num DESC",
 	                        -1, &st, NULL);
 	if (rc != SQLITE_OK)
@@ -1950,7 +2095,7 @@ static int compact_if_due(store *s, int64_t page_id, int64_t num, err_info *e)
 	sqlite3_bind_int64(st, 2, num - STORE_PLAIN_RUN);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		due = strcmp((const char *)sqlite3_column_text(st, 0), "full") == 0;
+		due = sqlite3_column_int(st, 0);
 	release(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return fail(s, rc, "reading a revision", e);
@@ -1996,20 +2141,31 @@ static int page_stmt(store *s, enum q id, int64_t page_id, err_info *e)
 	return run(s, st, "updating the search index", e);
 }
 
-/* Moves a page's head and title, keeping the search index in step: the
- * page leaves the index with its old text and comes back with the new. */
-static int set_head(store *s, int64_t page_id, int64_t rev, const char *title, err_info *e)
+/* Moves a page's head to rev (its title and text given), keeping the
+ * search index in step: the page leaves the index with its old text and
+ * comes back with the new, in one statement. */
+static int set_head(store *s, int64_t page_id, int64_t rev, const char *title, const char *body,
+                    size_t body_len, err_info *e)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = prep(s, Q_REINDEX, e);
+	int rc;
 
-	if (page_stmt(s, Q_UNINDEX, page_id, e) || !(st = prep(s, Q_SET_HEAD, e)))
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, page_id);
+	bind_str(st, 2, title);
+	rc = sqlite3_bind_text64(st, 3, body ? body : "", body ? body_len : 0, SQLITE_STATIC,
+	                         SQLITE_UTF8);
+	if (rc != SQLITE_OK) {
+		release(st);
+		return fail(s, rc, "updating the search index", e);
+	}
+	if (run(s, st, "updating the search index", e) || !(st = prep(s, Q_SET_HEAD, e)))
 		return -1;
 	sqlite3_bind_int64(st, 1, page_id);
 	sqlite3_bind_int64(st, 2, rev);
 	bind_str(st, 3, title);
-	if (run(s, st, "moving the page head", e))
-		return -1;
-	return page_stmt(s, Q_INDEX, page_id, e);
+	return run(s, st, "moving the page head", e);
 }
 
 /* Inserts the revision row, and its body: inline before schema 3, as a
@@ -2048,6 +2204,7 @@ static int insert_rev(store *s, int64_t page_id, int64_t num, int64_t parent, co
 	if (!(st = prep(s, Q_BODY_ADD, e)))
 		return -1;
 	sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(s->db));
+	bind_kind(s, st, 3, BODY_FULL);
 	rc = sqlite3_bind_text64(st, 2, body ? body : "", body ? body_len : 0, SQLITE_STATIC,
 	                         SQLITE_UTF8);
 	if (rc != SQLITE_OK) {
@@ -2079,12 +2236,14 @@ int store_rev_add(store *s, int64_t page_id, const char *title, const char *body
 	}
 	if (!title || !*title)
 		title = old_title;
-	r = insert_rev(s, page_id, head_num + 1, head, title, body, body_len, author, at_ms,
-	               summary, e);
+	/* from schema 5, a title that does not change is not repeated */
+	r = insert_rev(s, page_id, head_num + 1, head,
+	               s->version >= 5 && head && strcmp(title, old_title) == 0 ? "" : title, body,
+	               body_len, author, at_ms, summary, e);
 	rev = sqlite3_last_insert_rowid(s->db); /* its bodies row has the same rowid */
 	/* the index drops the old head's text before that text is compacted */
 	if (r == 0)
-		r = set_head(s, page_id, rev, title, e);
+		r = set_head(s, page_id, rev, title, body, body_len, e);
 	if (r == 0 && head && s->version >= 3)
 		r = compact_if_due(s, page_id, head_num + 1, e);
 	free(old_title);
@@ -2422,19 +2581,22 @@ static const char *const checks[] = {
 	"SELECT printf('page %s: revision %d records %d bytes but holds %d', p.slug,"
 	" r.num, r.size, length(CAST(b.data AS BLOB))) FROM revisions r"
 	" JOIN pages p ON p.id = r.page JOIN bodies b ON b.rev = r.id"
-	" WHERE b.kind = 'full' AND r.size != length(CAST(b.data AS BLOB))",
+	" WHERE b.kind IN " KIND_FULL " AND r.size != length(CAST(b.data AS BLOB))",
 	/* the search index reads the head's text as it is stored */
 	"SELECT printf('page %s: its head revision %d is not stored as plain text',"
 	" p.slug, h.num) FROM pages p JOIN revisions h ON h.id = p.head"
-	" JOIN bodies b ON b.rev = h.id WHERE b.kind != 'full' OR typeof(b.data) != 'text'",
+	" JOIN bodies b ON b.rev = h.id WHERE b.kind NOT IN " KIND_FULL
+	" OR typeof(b.data) != 'text'",
 	/* a later revision of the same page: so a chain always ends */
 	"SELECT printf('page %s: revision %d is a delta against revision id %d, which is"
 	" not a later revision of the page', p.slug, r.num, b.base) FROM bodies b"
 	" JOIN revisions r ON r.id = b.rev JOIN pages p ON p.id = r.page"
-	" LEFT JOIN revisions q ON q.id = b.base WHERE b.kind = 'delta'"
+	" LEFT JOIN revisions q ON q.id = b.base WHERE b.kind IN " KIND_DELTA
 	" AND (q.id IS NULL OR q.page != r.page OR q.num <= r.num)",
 	"SELECT printf('page %s: its title differs from its head revision''s', p.slug)"
-	" FROM pages p JOIN revisions h ON h.id = p.head WHERE p.title != h.title",
+	" FROM pages p JOIN revisions r ON r.id = p.head WHERE p.title IS NOT " REV_TITLE,
+	"SELECT printf('page %s: its first revision has no title', p.slug)"
+	" FROM revisions r JOIN pages p ON p.id = r.page WHERE r.num = 1 AND r.title = ''",
 };
 
 /* A damaged file is a finding, not a failure to check. */
@@ -2485,7 +2647,7 @@ static int check_bodies(store *s, buf *report, err_info *e)
 	rc = sqlite3_prepare_v2(s->db,
 	                        "SELECT p.slug, r.id, r.num, r.size FROM revisions r"
 	                        " JOIN pages p ON p.id = r.page JOIN bodies b ON b.rev = r.id"
-	                        " WHERE b.kind != 'full' ORDER BY r.page, r.num DESC",
+	                        " WHERE b.kind NOT IN " KIND_FULL " ORDER BY r.page, r.num DESC",
 	                        -1, &st, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		err_info why = { 0 };
@@ -2622,10 +2784,50 @@ static int64_t file_bytes(const char *path, const char *suffix)
 	return stat(name, &sb) == 0 ? (int64_t)sb.st_size : 0;
 }
 
+/* Switches the journal mode; 1 when the file is in `mode` afterwards. */
+static int journal_mode(store *s, const char *mode)
+{
+	char sql[64];
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+
+	snprintf(sql, sizeof sql, "PRAGMA journal_mode = %s", mode);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		r = strcmp((const char *)sqlite3_column_text(st, 0), mode) == 0;
+		if (sqlite3_step(st) != SQLITE_DONE)
+			r = 0;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* VACUUM, which also gives the file STORE_PAGE_SIZE when it has another
+ * page size and no other process has it open: WAL mode fixes the page
+ * size, so that rebuild runs with a rollback journal (and leaving WAL mode
+ * needs the only connection; with others, the page size stays).  1 when
+ * it rebuilt the file that way (the WAL is new and empty), 0 for a plain
+ * VACUUM, -1 on failure. */
+static int vacuum(store *s, err_info *e)
+{
+	int64_t page = 0;
+	int rc;
+
+	if (get_int(s, "PRAGMA page_size", &page, &rc))
+		return fail(s, rc, "reading the page size", e);
+	if (page == STORE_PAGE_SIZE || !journal_mode(s, "delete"))
+		return exec(s, "VACUUM", "compacting the file (VACUUM)", e);
+	rc = set_pragma(s, "page_size", STORE_PAGE_SIZE, e) ||
+	     exec(s, "VACUUM", "compacting the file (VACUUM)", e);
+	if (!journal_mode(s, "wal"))
+		return err_set(e, ERR_DB, "%s: cannot switch back to WAL mode", s->path);
+	return rc ? -1 : 1;
+}
+
 int store_gc(store *s, store_gc_stats *out, err_info *e)
 {
 	int64_t n = 0;
-	int rc;
+	int rc, r;
 
 	memset(out, 0, sizeof *out);
 	if (s->readonly)
@@ -2636,7 +2838,8 @@ int store_gc(store *s, store_gc_stats *out, err_info *e)
 		return -1;
 	if (get_int(s,
 	            "SELECT count(*) FROM bodies b JOIN revisions r ON r.id = b.rev"
-	            " JOIN pages p ON p.id = r.page WHERE b.kind = 'full' AND p.head != r.id",
+	            " JOIN pages p ON p.id = r.page WHERE b.kind IN " KIND_FULL
+	            " AND p.head != r.id",
 	            &n, &rc)) {
 		fail(s, rc, "counting revisions", e);
 		store_rollback(s);
@@ -2649,8 +2852,10 @@ int store_gc(store *s, store_gc_stats *out, err_info *e)
 		return -1;
 	}
 	out->compacted = n;
-	if (exec(s, "VACUUM", "compacting the file (VACUUM)", e) ||
-	    exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", "checkpointing", e))
+	s->close_checkpoint = 1; /* leave no -wal and -shm behind */
+	r = vacuum(s, e);
+	/* a rebuild with a new page size leaves an empty WAL */
+	if (r < 0 || (r == 0 && exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", "checkpointing", e)))
 		return -1;
 	out->bytes_after = file_bytes(s->path, "") + file_bytes(s->path, "-wal");
 	return 0;

@@ -25,7 +25,7 @@
 typedef struct store store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* Old revisions are stored as reverse deltas, except every
  * STORE_SNAPSHOT_EVERY-th revision of a page (by number), which is stored
@@ -41,15 +41,22 @@ typedef struct store store;
  * STORE_PLAIN_RUN old revisions of a page are plain at any time. */
 #define STORE_PLAIN_RUN 8
 
+/* The page size of a new file, and of one that store_gc rebuilds: most
+ * tables of a wiki are small or empty and each takes a page at least; a
+ * big text takes a longer overflow chain (see "Database" in
+ * docs/architecture.md). */
+#define STORE_PAGE_SIZE 1024
+
 enum store_open_flags {
 	STORE_CREATE = 1,   /* create the file when missing */
 	STORE_READONLY = 2, /* open read-only (no migration, no writes) */
 };
 
 /* Opens (and with STORE_CREATE creates) the database at path: WAL mode,
- * busy_timeout, foreign keys on, schema created or migrated forward in one
- * BEGIN IMMEDIATE transaction.  Refuses, with a one-line message naming the
- * file:
+ * synchronous = FULL (a commit is on disk when it returns), a new file with
+ * STORE_PAGE_SIZE pages, busy_timeout, foreign keys on, schema created or
+ * migrated forward in one BEGIN IMMEDIATE transaction.  Refuses, with a
+ * one-line message naming the file:
  *   - a missing file without STORE_CREATE, or a missing directory;
  *   - a file that is not an SQLite database, or an SQLite database that is
  *     not docday's (application_id);
@@ -65,7 +72,10 @@ store *store_open(const char *path, int flags, int *created, err_info *e);
  * those versions did; reading bodies needs the current schema. */
 store *store_open_version(const char *path, int flags, int version, int *created, err_info *e);
 
-/* Closes the handle; NULL-safe.  Rolls back an open transaction. */
+/* Closes the handle; NULL-safe.  Rolls back an open transaction.  The WAL
+ * is checkpointed into the file only when this handle's last commit left
+ * it long, and then started again in the same file (store_gc deletes it);
+ * a short WAL stays for the next process to read back. */
 void store_close(store *s);
 
 /* The schema version found in the file. */
@@ -337,8 +347,10 @@ typedef struct store_gc_stats {
 /* Compacts the whole file, like `git gc`: every old revision still stored
  * as plain text gets its compact form, the search index is merged into one
  * segment (FTS5 'optimize'), then VACUUM and a WAL checkpoint give the
- * space back.  Other processes may read meanwhile; writers wait.  0, or -1
- * with e set. */
+ * space back; the VACUUM also gives a file with another page size
+ * STORE_PAGE_SIZE when no other process has it open.  Leaves no -wal or
+ * -shm.  Other processes may read meanwhile; writers wait.  0, or -1 with
+ * e set. */
 int store_gc(store *s, store_gc_stats *out, err_info *e);
 
 /* A consistent online copy to `path` (VACUUM INTO a temporary name beside

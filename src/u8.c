@@ -26,7 +26,11 @@ int u8_setlocale(void)
 {
 	const char *cs;
 
-	setlocale(LC_ALL, "");
+	/* The character type only: it is all docday and ncurses need (docday's
+	 * own words are English, its dates numeric), and the other categories
+	 * cost a process as much again to load (a file each without a locale
+	 * archive).  Numbers, messages and collation stay "C". */
+	setlocale(LC_CTYPE, "");
 	cs = nl_langinfo(CODESET);
 	if (cs && strcmp(cs, "UTF-8") == 0)
 		return 0;

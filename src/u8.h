@@ -12,7 +12,8 @@
 
 #include "buf.h"
 
-/* Sets the process locale from the environment (setlocale(LC_ALL, "")) and,
+/* Sets the character type from the environment (setlocale(LC_CTYPE, "");
+ * the other categories stay "C") and,
  * when its character type is not UTF-8, switches LC_CTYPE to C.UTF-8: docday
  * is UTF-8 everywhere, and wcwidth() (ours and ncurses') follows LC_CTYPE.
  * Returns 0, or -1 when no UTF-8 locale exists. */

@@ -376,7 +376,7 @@ int wiki_save(wiki *w, const wiki_save_req *req, wiki_save_res *res, err_info *e
 	if (wiki_check_text(req->text, req->len, e) < 0)
 		return -1;
 	/* Parse before taking the write lock: it is the slow part. */
-	doc = md_parse(req->text, req->len, MD_FOOTNOTES, e);
+	doc = md_parse(req->text, req->len, MD_FOOTNOTES | MD_ARENA, e);
 	if (!doc)
 		return -1;
 	/* A stale base means a merge: libgit2's start-up is slow, so load it

@@ -668,6 +668,219 @@ static void test_deleted(store *s, const char *path)
 	         " UPDATE pages SET deleted = 0 WHERE slug = 'zebra'");
 }
 
+/* A new head reaches the index in one statement: FTS5 writes one segment
+ * per save (two statements wrote two: the old text's deletion, then the new
+ * text), and the index matches the new text only. */
+static void test_reindex(void)
+{
+	const char *segs = "SELECT count(DISTINCT id >> 37) FROM fts_data WHERE id >= 1 << 37";
+	store *s = open_new("reindex.db");
+	err_info e = {0};
+	store_hit_list h = {0};
+	char *report = NULL;
+	int64_t id, before;
+
+	id = s ? add_page(s, "p", "P", "alpha words here\n", 1) : 0;
+	before = raw_int(P("reindex.db"), segs);
+	OK(id && add_rev(s, id, "P", "beta words there\n", "bob", 2, NULL, NULL) == 0,
+	   "reindex: saved");
+	OK(raw_int(P("reindex.db"), segs) == before + 1, "reindex: one FTS5 segment per save");
+	OK(store_search(s, "alpha", "", "", 10, &h, &e) == 0 && h.n == 0,
+	   "reindex: the old text is out");
+	store_hit_list_free(&h);
+	OK(store_search(s, "beta", "", "", 10, &h, &e) == 0 && h.n == 1,
+	   "reindex: the new text is in");
+	store_hit_list_free(&h);
+	OK(s && check_count(s, &report) == 0, "reindex: check is clean");
+	free(report);
+	store_close(s);
+}
+
+/* A shim over the default VFS that counts syncs of -wal files: it is the
+ * default VFS while test_wal_sync runs. */
+static sqlite3_vfs *real_vfs;
+static sqlite3_vfs count_vfs;
+static sqlite3_io_methods count_io;
+static int wal_syncs;
+
+typedef struct counted {
+	sqlite3_file base; /* pMethods = &count_io, or NULL */
+	int is_wal;
+	sqlite3_file *real; /* right after this struct */
+} counted;
+
+#define REAL(f) (((counted *)(f))->real)
+static int c_close(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xClose(REAL(f));
+}
+static int c_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o)
+{
+	return REAL(f)->pMethods->xRead(REAL(f), b, n, o);
+}
+static int c_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
+{
+	return REAL(f)->pMethods->xWrite(REAL(f), b, n, o);
+}
+static int c_truncate(sqlite3_file *f, sqlite3_int64 n)
+{
+	return REAL(f)->pMethods->xTruncate(REAL(f), n);
+}
+static int c_sync(sqlite3_file *f, int flags)
+{
+	wal_syncs += ((counted *)f)->is_wal;
+	return REAL(f)->pMethods->xSync(REAL(f), flags);
+}
+static int c_size(sqlite3_file *f, sqlite3_int64 *n)
+{
+	return REAL(f)->pMethods->xFileSize(REAL(f), n);
+}
+static int c_lock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xLock(REAL(f), l);
+}
+static int c_unlock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xUnlock(REAL(f), l);
+}
+static int c_check(sqlite3_file *f, int *out)
+{
+	return REAL(f)->pMethods->xCheckReservedLock(REAL(f), out);
+}
+static int c_fcntl(sqlite3_file *f, int op, void *arg)
+{
+	return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
+}
+static int c_sector(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xSectorSize(REAL(f));
+}
+static int c_chars(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
+}
+static int c_shmmap(sqlite3_file *f, int i, int n, int w, void volatile **p)
+{
+	return REAL(f)->pMethods->xShmMap(REAL(f), i, n, w, p);
+}
+static int c_shmlock(sqlite3_file *f, int o, int n, int fl)
+{
+	return REAL(f)->pMethods->xShmLock(REAL(f), o, n, fl);
+}
+static void c_shmbarrier(sqlite3_file *f)
+{
+	REAL(f)->pMethods->xShmBarrier(REAL(f));
+}
+static int c_shmunmap(sqlite3_file *f, int del)
+{
+	return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
+}
+
+static int c_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags, int *out)
+{
+	counted *c = (counted *)f;
+	int rc;
+
+	(void)v;
+	c->real = (sqlite3_file *)(c + 1);
+	c->is_wal = (flags & SQLITE_OPEN_WAL) != 0;
+	rc = real_vfs->xOpen(real_vfs, name, c->real, flags, out);
+	c->base.pMethods = rc == SQLITE_OK ? &count_io : NULL;
+	return rc;
+}
+
+static void count_vfs_on(void)
+{
+	real_vfs = sqlite3_vfs_find(NULL);
+	count_vfs = *real_vfs;
+	count_vfs.zName = "count";
+	count_vfs.szOsFile = (int)sizeof(counted) + real_vfs->szOsFile;
+	count_vfs.xOpen = c_open;
+	count_io = (sqlite3_io_methods){ 2,        c_close,  c_read,     c_write,      c_truncate,
+		                         c_sync,   c_size,   c_lock,     c_unlock,     c_check,
+		                         c_fcntl,  c_sector, c_chars,    c_shmmap,     c_shmlock,
+		                         c_shmbarrier, c_shmunmap, NULL, NULL };
+	sqlite3_vfs_register(&count_vfs, 1);
+}
+
+static int exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+/* A commit is on disk when it returns (the WAL is synced), and a process
+ * that closes the file does not checkpoint a short WAL into the database
+ * (the next opener reads it back); a writer that leaves a long one does. */
+static void test_wal_sync(void)
+{
+	char wal[300], shm[300], big[20000], *copy;
+	struct stat st;
+	off_t size;
+	store_gc_stats gs;
+	store_rev rev = {0};
+	store *s, *r;
+	int64_t id;
+	int i, syncs;
+
+	count_vfs_on();
+	s = open_new("sync.db");
+	snprintf(wal, sizeof wal, "%s-wal", P("sync.db"));
+	snprintf(shm, sizeof shm, "%s-shm", P("sync.db"));
+	id = s ? add_page(s, "p", "P", "first\n", 1) : 0;
+	syncs = wal_syncs;
+	OK(id && add_rev(s, id, "P", "second\n", "bob", 2, NULL, NULL) == 0 &&
+	           wal_syncs > syncs,
+	   "wal: a commit syncs the WAL");
+	store_close(s);
+	OK(exists(wal), "wal: a short WAL stays after close");
+	r = store_open(P("sync.db"), STORE_READONLY, NULL, NULL);
+	OK(r && store_rev_get(r, id, 2, &rev, NULL) == 1 && !strcmp(rev.body, "second\n"),
+	   "wal: the next process reads it back");
+	store_rev_clear(&rev);
+	store_close(r);
+	OK(exists(wal), "wal: a reader does not checkpoint it");
+	s = store_open(P("sync.db"), 0, NULL, NULL);
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	for (i = 0; s && i < 40; i++) {
+		big[i] = '\n';
+		add_rev(s, id, "P", big, "bob", 3 + i, NULL, NULL);
+	}
+	store_close(s);
+	/* the database file alone, as a copy without its WAL */
+	if (stat(P("sync.db"), &st) == 0 && (copy = malloc((size_t)st.st_size))) {
+		FILE *f = fopen(P("sync.db"), "rb");
+
+		if (f && fread(copy, 1, (size_t)st.st_size, f) == (size_t)st.st_size)
+			write_file(P("alone.db"), copy, (size_t)st.st_size);
+		if (f)
+			fclose(f);
+		free(copy);
+	}
+	OK(raw_int(P("alone.db"), "SELECT count(*) FROM revisions") == 42,
+	   "wal: a writer that leaves a long WAL checkpoints it on close");
+	OK(stat(wal, &st) == 0 && st.st_size > 400 * 1024, "wal: and keeps the file");
+	size = st.st_size;
+	s = store_open(P("sync.db"), 0, NULL, NULL);
+	OK(s && add_rev(s, id, "P", "small\n", "bob", 50, NULL, NULL) == 0, "wal: another save");
+	store_close(s);
+	OK(stat(wal, &st) == 0 && st.st_size == size,
+	   "wal: which starts the WAL again at its first frame: the file does not grow");
+	OK(raw_int(P("sync.db"), "SELECT count(*) FROM revisions") == 43,
+	   "wal: and every save is read");
+	s = store_open(P("sync.db"), 0, NULL, NULL);
+	OK(s && store_gc(s, &gs, NULL) == 0, "wal: gc");
+	store_close(s);
+	OK(!exists(wal) && !exists(shm), "wal: gc leaves no -wal and no -shm");
+	s = store_open(P("sync.db"), 0, NULL, NULL);
+	OK(s && store_rev_get(s, id, 43, &rev, NULL) == 1, "wal: a reader after gc");
+	store_rev_clear(&rev);
+	store_close(s);
+	OK(!exists(wal) && !exists(shm), "wal: leaves no -wal and no -shm either");
+	sqlite3_vfs_unregister(&count_vfs);
+	sqlite3_vfs_register(real_vfs, 1);
+}
+
 /* --- maintenance -------------------------------------------------------- */
 
 static void test_check(void)
@@ -696,7 +909,7 @@ static void test_check(void)
 	raw_exec(path,
 	         "INSERT INTO revisions(page, num, parent, author, at_ms, title, size)"
 	         " VALUES(2, 5, NULL, 'mallory', 9, 'Two', 1);"
-	         " INSERT INTO bodies(rev, kind, data) VALUES(last_insert_rowid(), 'full', 'x')");
+	         " INSERT INTO bodies(rev, kind, data) VALUES(last_insert_rowid(), 0, 'x')");
 	OK(check_count(s, &report) >= 3 && contains(report, "not 1..2") &&
 	           contains(report, "latest is 5") && contains(report, "does not follow"),
 	   "check: finds numbering, head and parent damage");
@@ -904,7 +1117,7 @@ static int64_t longest_chain(const char *path)
 	return raw_int(path, "WITH RECURSIVE walk(cur, hops) AS ("
 	                     " SELECT rev, 0 FROM bodies UNION ALL"
 	                     " SELECT b.base, w.hops + 1 FROM walk w"
-	                     " JOIN bodies b ON b.rev = w.cur WHERE b.kind = 'delta')"
+	                     " JOIN bodies b ON b.rev = w.cur WHERE b.kind = 1)"
 	                     " SELECT max(hops) FROM walk");
 }
 
@@ -928,7 +1141,7 @@ static int64_t snapshots_missing(const char *path)
 	snprintf(sql, sizeof sql,
 	         "SELECT count(*) FROM revisions r JOIN pages p ON p.id = r.page"
 	         " JOIN bodies b ON b.rev = r.id"
-	         " WHERE r.num %% %d = 0 AND r.id != p.head AND b.kind != 'snapshot'",
+	         " WHERE r.num %% %d = 0 AND r.id != p.head AND b.kind != 2",
 	         STORE_SNAPSHOT_EVERY);
 	return raw_int(path, sql);
 }
@@ -971,7 +1184,7 @@ static void test_rev_storage(void)
 	OK(page > 0, "history: 300 random edits saved");
 	if (!page)
 		return;
-	OK(raw_int(path, "SELECT count(*) FROM bodies WHERE kind = 'full'") <= STORE_PLAIN_RUN + 1,
+	OK(raw_int(path, "SELECT count(*) FROM bodies WHERE kind = 0") <= STORE_PLAIN_RUN + 1,
 	   "history: saves leave at most STORE_PLAIN_RUN old revisions plain");
 	for (i = 0; i < EDITS; i++)
 		bad += !same_rev(s, page, i + 1, texts[i], lens[i]);
@@ -1010,14 +1223,14 @@ static void test_rev_storage(void)
 	   "history: no chain of deltas longer than STORE_SNAPSHOT_EVERY - 1");
 	printf("# longest chain %lld deltas\n", (long long)longest_chain(path));
 	OK(raw_int(path, "SELECT count(*) FROM bodies b JOIN pages p ON p.head = b.rev"
-	                 " WHERE b.kind = 'full' AND typeof(b.data) = 'text'") == 1 &&
-	           raw_int(path, "SELECT count(*) FROM bodies WHERE kind = 'full'") == 1,
+	                 " WHERE b.kind = 0 AND typeof(b.data) = 'text'") == 1 &&
+	           raw_int(path, "SELECT count(*) FROM bodies WHERE kind = 0") == 1,
 	   "history: the head, and only the head, is plain text");
 	OK(snapshots_due(path) == EDITS / STORE_SNAPSHOT_EVERY &&
 	           snapshots_missing(path) == 0,
 	   "history: every STORE_SNAPSHOT_EVERY-th revision is a snapshot");
 	OK(raw_int(path, "SELECT count(*) FROM bodies b JOIN revisions r ON r.id = b.rev"
-	                 " JOIN revisions q ON q.id = b.base WHERE b.kind = 'delta'"
+	                 " JOIN revisions q ON q.id = b.base WHERE b.kind = 1"
 	                 " AND (q.page != r.page OR q.num != r.num + 1)") == 0,
 	   "history: each delta is against its successor");
 	for (i = 0; i < EDITS; i++)
@@ -1097,13 +1310,13 @@ static void test_rev_chains(void)
 	OK(big && bad == 0 && lens[BIG - 1] > 600000 && lens[0] < 1000000,
 	   "big page: 70 edits saved");
 	printf("# big page: %zu bytes\n", lens[BIG - 1]);
-	OK(raw_int(path, "SELECT b.kind = 'snapshot' FROM bodies b JOIN revisions r"
+	OK(raw_int(path, "SELECT b.kind = 2 FROM bodies b JOIN revisions r"
 	                 " ON r.id = b.rev WHERE r.page = 2 AND r.num = 64") == 1 &&
 	           raw_int(path, "WITH RECURSIVE walk(cur, hops) AS ("
 	                         " SELECT b.rev, 0 FROM bodies b JOIN revisions r ON r.id = b.rev"
 	                         " WHERE r.page = 2 UNION ALL"
 	                         " SELECT b.base, w.hops + 1 FROM walk w"
-	                         " JOIN bodies b ON b.rev = w.cur WHERE b.kind = 'delta')"
+	                         " JOIN bodies b ON b.rev = w.cur WHERE b.kind = 1)"
 	                         " SELECT max(hops) FROM walk") < 64,
 	   "big page: a snapshot every 64 revisions at most");
 	for (bad = 0, num = BIG; num >= 1; num--)
@@ -1147,7 +1360,7 @@ static void test_rev_edges(void)
 	for (bad = 0, num = (int64_t)n; num >= 1; num--)
 		bad += !same_rev(s, page, num, t[num - 1], strlen(t[num - 1]));
 	OK(bad == 0, "edges: line endings, last lines and empty texts read back exactly");
-	OK(raw_int(P("edges.db"), "SELECT count(*) FROM bodies WHERE kind = 'delta'") > 0,
+	OK(raw_int(P("edges.db"), "SELECT count(*) FROM bodies WHERE kind = 1") > 0,
 	   "edges: stored as deltas");
 	OK(check_count(s, &report) == 0, "edges: check is clean");
 	free(report);
@@ -1190,11 +1403,11 @@ static void test_migration_v2(void)
 	   "v2 -> v3: revisions hold no bodies");
 	OK(raw_int(path, "SELECT count(*) FROM bodies") == EDITS + 1,
 	   "v2 -> v3: one body per revision");
-	OK(raw_int(path, "SELECT count(*) FROM bodies WHERE kind = 'full'") == 2,
+	OK(raw_int(path, "SELECT count(*) FROM bodies WHERE kind = 0") == 2,
 	   "v2 -> v3: the two heads are plain text");
 	OK(snapshots_due(path) == EDITS / STORE_SNAPSHOT_EVERY &&
 	           snapshots_missing(path) == 0 &&
-	           raw_int(path, "SELECT count(*) FROM bodies WHERE kind = 'delta'") > 200 &&
+	           raw_int(path, "SELECT count(*) FROM bodies WHERE kind = 1") > 200 &&
 	           longest_chain(path) <= STORE_SNAPSHOT_EVERY - 1,
 	   "v2 -> v3: the others are snapshots and deltas, chains as short as new ones");
 	for (i = 0; i < EDITS; i++)
@@ -1213,6 +1426,102 @@ static void test_migration_v2(void)
 	store_close(s);
 	for (i = 0; i < EDITS; i++)
 		free(texts[i]);
+}
+
+/* Reads every revision of a page (title and text) into one buffer. */
+static void all_revs(store *s, int64_t page, int64_t n, buf *out)
+{
+	store_rev r = {0};
+	int64_t i;
+
+	for (i = 1; i <= n; i++) {
+		if (store_rev_get(s, page, i, &r, NULL) == 1)
+			buf_printf(out, "%lld %s %s %zu\n", (long long)i, r.title, r.author,
+			           r.body_len);
+		buf_put(out, r.body ? r.body : "?", r.body_len);
+		store_rev_clear(&r);
+	}
+}
+
+/* Schema 5: a v4 file (text kinds, every title stored) upgrades and reads
+ * the same; new revisions do not repeat an unchanged title; kinds are
+ * numbers; a new file has STORE_PAGE_SIZE pages and gc gives an older file
+ * them. */
+static void test_migration_v4(void)
+{
+	char *texts[EDITS], *report = NULL;
+	size_t lens[EDITS];
+	err_info e = {0};
+	buf before = BUF_INIT, after = BUF_INIT;
+	store_gc_stats gs;
+	store_rev_list l = {0};
+	const char *path = P("v4.db");
+	store *s;
+	int64_t page, n = 0;
+	int i;
+
+	/* the page size older docdays gave (WAL mode fixes it) */
+	raw_exec(path, "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL");
+	s = store_open_version(path, STORE_CREATE, 4, NULL, &e);
+
+	OK(s && store_schema_version(s) == 4, "v4: made at schema 4");
+	page = s ? save_history(s, "h", texts, lens) : 0;
+	OK(page && add_rev(s, page, "Renamed", "renamed text\n", "carol", 5000, NULL, NULL) == 0 &&
+	           add_rev(s, page, NULL, "after the rename\n", "carol", 5001, NULL, NULL) == 0,
+	   "v4: a history with a title change");
+	n = EDITS + 2;
+	all_revs(s, page, n, &before);
+	store_close(s);
+	OK(raw_int(path, "SELECT count(*) FROM bodies WHERE kind = 'delta'") > 200 &&
+	           raw_int(path, "SELECT count(*) FROM revisions WHERE title = ''") == 0,
+	   "v4: kinds are names, every title is stored");
+
+	s = store_open(path, 0, NULL, &e);
+	OK(s && store_schema_version(s) == 5, "v4 -> v5: upgraded");
+	if (!s) {
+		printf("# %s\n", e.msg);
+		buf_free(&before);
+		return;
+	}
+	all_revs(s, page, n, &after);
+	OK(before.len == after.len && memcmp(before.ptr, after.ptr, before.len) == 0,
+	   "v4 -> v5: every revision reads the same, title and text");
+	OK(raw_int(path, "SELECT count(*) FROM bodies WHERE typeof(kind) != 'integer'") == 0 &&
+	           raw_int(path, "SELECT count(*) FROM bodies WHERE kind = 1") > 200,
+	   "v4 -> v5: kinds are numbers");
+	OK(raw_int(path, "SELECT count(*) FROM revisions WHERE title != ''") == 2,
+	   "v4 -> v5: only the first revision and the renamed one keep their title");
+	OK(store_rev_history(s, page, &l, &e) == 0 && l.n == (size_t)n &&
+	           !strcmp(l.v[0].title, "Renamed") && !strcmp(l.v[1].title, "Renamed") &&
+	           !strcmp(l.v[2].title, l.v[n - 1].title) && strcmp(l.v[2].title, "Renamed"),
+	   "v4 -> v5: history shows each revision's title");
+	store_rev_list_free(&l);
+	OK(add_rev(s, page, NULL, "a new head\n", "dave", 5002, NULL, NULL) == 0 &&
+	           raw_int(path, "SELECT title = '' FROM revisions ORDER BY id DESC LIMIT 1") == 1,
+	   "v5: an unchanged title is not repeated");
+	OK(check_count(s, &report) == 0 && report == NULL, "v4 -> v5: check is clean");
+	free(report);
+	OK(raw_int(path, "PRAGMA page_size") == 4096, "v4: an old file keeps its page size");
+	i = store_gc(s, &gs, &e);
+	OK(i == 0 && raw_int(path, "PRAGMA page_size") == STORE_PAGE_SIZE &&
+	           raw_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode") == 1,
+	   "gc: gives an old file the new page size");
+	buf_free(&after);
+	all_revs(s, page, n, &after);
+	OK(before.len == after.len && memcmp(before.ptr, after.ptr, before.len) == 0,
+	   "gc: and every revision reads the same");
+	store_close(s);
+	OK(raw_int(path, "SELECT count(*) FROM revisions") == n + 1 &&
+	           raw_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode") == 1,
+	   "gc: the file is back in WAL mode");
+	buf_free(&before);
+	buf_free(&after);
+	for (i = 0; i < EDITS; i++)
+		free(texts[i]);
+	s = open_new("pagesize.db");
+	store_close(s);
+	OK(raw_int(P("pagesize.db"), "PRAGMA page_size") == STORE_PAGE_SIZE,
+	   "a new file has STORE_PAGE_SIZE pages");
 }
 
 /* A damaged delta is found by check and refused by reads, with a message. */
@@ -1248,7 +1557,7 @@ static void test_damaged_body(void)
 	   "damage: check names both revisions that depend on it");
 	free(report);
 	store_close(s);
-	raw_exec(path, "UPDATE bodies SET kind = 'snapshot', data = x'00'"
+	raw_exec(path, "UPDATE bodies SET kind = 2, data = x'00'"
 	               " WHERE rev = (SELECT head FROM pages)");
 	s = store_open(path, 0, NULL, NULL);
 	OK(check_count(s, &report) > 0 && contains(report, "not stored as plain text"),
@@ -1353,9 +1662,12 @@ int main(void)
 	test_rev_edges();
 	test_rev_chains();
 	test_migration_v2();
+	test_migration_v4();
 	test_damaged_body();
 	test_rev_rollback();
 	test_many();
+	test_reindex();
+	test_wal_sync();
 
 	rm_tree(tmpdir);
 	return tap_done();

@@ -1,4 +1,5 @@
 /* Unit tests of u8: decoding, validation, widths, sanitising, slugs. */
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,7 +70,11 @@ int main(void)
 	size_t bad = 99;
 	buf b = BUF_INIT;
 
+	setenv("LC_ALL", "C.UTF-8", 1);
 	u8_setlocale();
+	OK(strcmp(setlocale(LC_NUMERIC, NULL), "C") == 0 &&
+	           strcmp(setlocale(LC_MESSAGES, NULL), "C") == 0,
+	   "setlocale: the character type only, numbers and messages stay C");
 	OK(u8_decode("\xc3\xa9", 2, &cp) == 2 && cp == 0xE9, "decode 2-byte");
 	OK(u8_decode("\xe4\xb8\xad", 3, &cp) == 3 && cp == 0x4E2D, "decode 3-byte");
 	OK(u8_decode("\xf0\x9f\x91\x8d", 4, &cp) == 4 && cp == 0x1F44D, "decode 4-byte");

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "markdown.h"
 #include "tap.h"
 #include "wiki.h"
 
@@ -228,6 +229,24 @@ int main(void)
 	       res.unchanged && res.num == 2,
 	   "same text is unchanged");
 	OK(store_links_from(wiki_store(w), 1, &l, &e) == 0 && l.n == 1, "links replaced");
+	store_link_list_free(&l);
+	/* A save parses in the process's one arena (MD_ARENA), or with malloc
+	 * while another document holds it (the TUI's page): links either way. */
+	{
+		md_doc *held = md_parse("# held\n\n[[Elsewhere]]\n", 21, MD_ARENA, &e);
+
+		OK(held && save(w, "arena", -1, "# Arena\n\n[[One]] [[Two]]\n", &res, &e) == 0 &&
+		           wiki_find(w, "arena", &p, &e) == 1 &&
+		           store_links_from(wiki_store(w), p.id, &l, &e) == 0 && l.n == 2,
+		   "a save while another document holds the arena");
+		store_link_list_free(&l);
+		md_free(held);
+		OK(save(w, "arena", 1, "# Arena\n\n[[Three]]\n", &res, &e) == 0 &&
+		           store_links_from(wiki_store(w), p.id, &l, &e) == 0 && l.n == 1 &&
+		           !strcmp(l.v[0].slug, "three"),
+		   "a save with the arena free");
+		store_page_clear(&p);
+	}
 	store_link_list_free(&l);
 
 	OK(save(w, "!!!", -1, "x", &res, &e) < 0 && e.code == ERR_USER, "name without a slug");
