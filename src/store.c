@@ -2802,22 +2802,26 @@ static int journal_mode(store *s, const char *mode)
 	return r;
 }
 
-/* VACUUM, which also gives the file STORE_PAGE_SIZE when it has another
- * page size and no other process has it open: WAL mode fixes the page
- * size, so that rebuild runs with a rollback journal (and leaving WAL mode
- * needs the only connection; with others, the page size stays).  1 when
- * it rebuilt the file that way (the WAL is new and empty), 0 for a plain
- * VACUUM, -1 on failure. */
+/* VACUUM, which also gives the file the page size its size calls for
+ * (store.h) when it has another and no other process has it open: WAL mode
+ * fixes the page size, so that rebuild runs with a rollback journal (and
+ * leaving WAL mode needs the only connection; with others, the page size
+ * stays).  1 when it rebuilt the file that way (the WAL is new and empty),
+ * 0 for a plain VACUUM, -1 on failure. */
 static int vacuum(store *s, err_info *e)
 {
-	int64_t page = 0;
+	int64_t page = 0, pages = 0, unused = 0, want;
 	int rc;
 
-	if (get_int(s, "PRAGMA page_size", &page, &rc))
+	if (get_int(s, "PRAGMA page_size", &page, &rc) ||
+	    get_int(s, "PRAGMA page_count", &pages, &rc) ||
+	    get_int(s, "PRAGMA freelist_count", &unused, &rc))
 		return fail(s, rc, "reading the page size", e);
-	if (page == STORE_PAGE_SIZE || !journal_mode(s, "delete"))
+	want = (pages - unused) * page < STORE_SMALL_BYTES ? STORE_PAGE_SIZE_SMALL
+	                                                   : STORE_PAGE_SIZE;
+	if (page == want || !journal_mode(s, "delete"))
 		return exec(s, "VACUUM", "compacting the file (VACUUM)", e);
-	rc = set_pragma(s, "page_size", STORE_PAGE_SIZE, e) ||
+	rc = set_pragma(s, "page_size", want, e) ||
 	     exec(s, "VACUUM", "compacting the file (VACUUM)", e);
 	if (!journal_mode(s, "wal"))
 		return err_set(e, ERR_DB, "%s: cannot switch back to WAL mode", s->path);

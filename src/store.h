@@ -41,11 +41,16 @@ typedef struct store store;
  * STORE_PLAIN_RUN old revisions of a page are plain at any time. */
 #define STORE_PLAIN_RUN 8
 
-/* The page size of a new file, and of one that store_gc rebuilds: most
- * tables of a wiki are small or empty and each takes a page at least; a
- * big text takes a longer overflow chain (see "Database" in
- * docs/architecture.md). */
-#define STORE_PAGE_SIZE 1024
+/* Page sizes.  A new file has STORE_PAGE_SIZE pages (SQLite's default).
+ * store_gc rebuilds a file whose pages in use hold less than
+ * STORE_SMALL_BYTES with STORE_PAGE_SIZE_SMALL pages, and a bigger one with
+ * STORE_PAGE_SIZE pages: most tables of a wiki are small or empty and each
+ * takes a page at least, which small pages make cheap, while in a big wiki
+ * they cost searches and lists more page reads and big texts longer
+ * overflow chains (see "Database" in docs/architecture.md). */
+#define STORE_PAGE_SIZE       4096
+#define STORE_PAGE_SIZE_SMALL 1024
+#define STORE_SMALL_BYTES     ((int64_t)8 << 20)
 
 enum store_open_flags {
 	STORE_CREATE = 1,   /* create the file when missing */
@@ -347,8 +352,9 @@ typedef struct store_gc_stats {
 /* Compacts the whole file, like `git gc`: every old revision still stored
  * as plain text gets its compact form, the search index is merged into one
  * segment (FTS5 'optimize'), then VACUUM and a WAL checkpoint give the
- * space back; the VACUUM also gives a file with another page size
- * STORE_PAGE_SIZE when no other process has it open.  Leaves no -wal or
+ * space back; the VACUUM also gives the file the page size its size calls
+ * for (STORE_PAGE_SIZE_SMALL under STORE_SMALL_BYTES, else STORE_PAGE_SIZE)
+ * when no other process has it open.  Leaves no -wal or
  * -shm.  Other processes may read meanwhile; writers wait.  0, or -1 with
  * e set. */
 int store_gc(store *s, store_gc_stats *out, err_info *e);

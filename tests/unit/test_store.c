@@ -1445,8 +1445,8 @@ static void all_revs(store *s, int64_t page, int64_t n, buf *out)
 
 /* Schema 5: a v4 file (text kinds, every title stored) upgrades and reads
  * the same; new revisions do not repeat an unchanged title; kinds are
- * numbers; a new file has STORE_PAGE_SIZE pages and gc gives an older file
- * them. */
+ * numbers; a new file has STORE_PAGE_SIZE pages, and gc gives a small file
+ * STORE_PAGE_SIZE_SMALL pages and a big one STORE_PAGE_SIZE pages. */
 static void test_migration_v4(void)
 {
 	char *texts[EDITS], *report = NULL;
@@ -1503,9 +1503,9 @@ static void test_migration_v4(void)
 	free(report);
 	OK(raw_int(path, "PRAGMA page_size") == 4096, "v4: an old file keeps its page size");
 	i = store_gc(s, &gs, &e);
-	OK(i == 0 && raw_int(path, "PRAGMA page_size") == STORE_PAGE_SIZE &&
+	OK(i == 0 && raw_int(path, "PRAGMA page_size") == STORE_PAGE_SIZE_SMALL &&
 	           raw_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode") == 1,
-	   "gc: gives an old file the new page size");
+	   "gc: gives a small file small pages");
 	buf_free(&after);
 	all_revs(s, page, n, &after);
 	OK(before.len == after.len && memcmp(before.ptr, after.ptr, before.len) == 0,
@@ -1522,6 +1522,22 @@ static void test_migration_v4(void)
 	store_close(s);
 	OK(raw_int(P("pagesize.db"), "PRAGMA page_size") == STORE_PAGE_SIZE,
 	   "a new file has STORE_PAGE_SIZE pages");
+	{ /* a big file made with small pages gets big ones back */
+		size_t big = (size_t)STORE_SMALL_BYTES + 4096, k;
+		char *text = malloc(big + 1);
+
+		for (k = 0; k < big; k++)
+			text[k] = k % 61 == 60 ? '\n' : (char)('a' + (k * 7 + k / 61) % 26);
+		text[big] = '\0';
+		raw_exec(P("bigpages.db"), "PRAGMA page_size = 1024; PRAGMA journal_mode = WAL");
+		s = store_open(P("bigpages.db"), STORE_CREATE, NULL, &e);
+		OK(s && add_page(s, "big", "Big", text, 1) > 0 && store_gc(s, &gs, &e) == 0,
+		   "gc of a file over STORE_SMALL_BYTES");
+		store_close(s);
+		OK(raw_int(P("bigpages.db"), "PRAGMA page_size") == STORE_PAGE_SIZE,
+		   "gives it STORE_PAGE_SIZE pages");
+		free(text);
+	}
 }
 
 /* A damaged delta is found by check and refused by reads, with a message. */
