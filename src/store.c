@@ -49,6 +49,10 @@
  * (SQLite's default autocheckpoint, for long-lived handles). */
 #define WAL_CLOSE_CHECKPOINT (400 * 1024)
 #define WAL_AUTOCHECKPOINT   1000
+/* The WAL file is cut back to this size when wal_restart starts it again
+ * (it is kept between processes, SQLITE_FCNTL_PERSIST_WAL): a big import
+ * would otherwise leave its largest WAL beside the database for good. */
+#define WAL_KEEP_BYTES (1024 * 1024)
 
 /* Migration i (from 1) takes the schema from version i-1 to i.  Append new
  * ones; never edit a released one. */
@@ -1312,6 +1316,8 @@ static void wal_restart(store *s)
 	int log = -1, done = -2, rc, persist = 1;
 
 	sqlite3_busy_timeout(s->db, 0); /* readers: leave it to a later writer */
+	/* only here, not at every open: a statement less for each process */
+	set_pragma(s, "journal_size_limit", WAL_KEEP_BYTES, NULL);
 	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
 	if (rc == SQLITE_OK && log == done && get_int(s, "PRAGMA user_version", &v, &rc) == 0 &&
 	    sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {

@@ -869,11 +869,21 @@ static void test_wal_sync(void)
 	OK(raw_int(P("sync.db"), "SELECT count(*) FROM revisions") == 43,
 	   "wal: and every save is read");
 	s = store_open(P("sync.db"), 0, NULL, NULL);
+	for (i = 0; s && i < 150; i++) { /* megabytes, as an import */
+		big[40 + i] = '\n';
+		add_rev(s, id, "P", big, "bob", 51 + i, NULL, NULL);
+	}
+	OK(stat(wal, &st) == 0 && st.st_size > 1024 * 1024, "wal: megabytes written");
+	store_close(s);
+	OK(stat(wal, &st) == 0 && st.st_size <= 1024 * 1024,
+	   "wal: leaves a WAL file of at most 1 MiB, not its largest");
+	OK(raw_int(P("sync.db"), "SELECT count(*) FROM revisions") == 193, "wal: all of it is read");
+	s = store_open(P("sync.db"), 0, NULL, NULL);
 	OK(s && store_gc(s, &gs, NULL) == 0, "wal: gc");
 	store_close(s);
 	OK(!exists(wal) && !exists(shm), "wal: gc leaves no -wal and no -shm");
 	s = store_open(P("sync.db"), 0, NULL, NULL);
-	OK(s && store_rev_get(s, id, 43, &rev, NULL) == 1, "wal: a reader after gc");
+	OK(s && store_rev_get(s, id, 193, &rev, NULL) == 1, "wal: a reader after gc");
 	store_rev_clear(&rev);
 	store_close(s);
 	OK(!exists(wal) && !exists(shm), "wal: leaves no -wal and no -shm either");
