@@ -726,7 +726,11 @@ static int open_at_end(cmark_node *root, int last)
 }
 
 /* Adds add to the lines of every node under root (not root itself) that
- * has lines: cmark leaves some inlines (soft breaks) at line 0. */
+ * has lines: cmark leaves some inlines (soft breaks) at line 0.  Nor
+ * under a node at line 0: when a paragraph's last line becomes a table's
+ * header row, the table extension makes a new paragraph without a
+ * position, and the inlines on its later lines are numbered from 0 as if
+ * it began the document, in a whole parse too; they keep those numbers. */
 static void shift_lines(cmark_node *root, int add)
 {
 	cmark_node *n = root->first_child;
@@ -736,7 +740,7 @@ static void shift_lines(cmark_node *root, int add)
 			n->start_line += add;
 		if (n->end_line)
 			n->end_line += add;
-		if (n->first_child) {
+		if (n->first_child && n->start_line) {
 			n = n->first_child;
 			continue;
 		}

@@ -876,6 +876,8 @@ static void test_pieces(void)
 			{ " # a\n\n #b\n\n#c\n", 1, "only ATX headings in column 0" },
 			{ "- ```\n  x\n\n# c\n", 1, "a fence open in a list: the parse takes the cut back" },
 			{ "> ```\n> x\n\n# c\n", 1, "a fence open in a quote: taken back" },
+			{ "x\n\n# h\n\np1\n<b>q</b>\n| a |\n| - |\n", 2,
+			  "a paragraph ending in a table header: its inlines keep cmark's lines" },
 		};
 		for (i = 0; i < sizeof cases / sizeof *cases; i++) {
 			one = tree_of(cases[i].text, strlen(cases[i].text), 0, 0, &p1);
