@@ -80,6 +80,7 @@ static int same_version(void)
 #define N_GET(c, field, fn) ((c) && direct ? (c)->field : fn(c))
 #else
 #define N_GET(c, field, fn) fn(c)
+static const int direct = 0; /* texts are never cut (pieces_of) */
 #endif
 static inline cmark_node *n_first_child(cmark_node *c)
 {
@@ -205,15 +206,21 @@ static void doc_wiki(md_doc *d, const char *text, size_t len, int first)
 	}
 }
 
+/* -1 with e set when a text of len bytes is too large to parse. */
+static int too_large(size_t len, err_info *e)
+{
+	if (len <= MAX_LEN)
+		return 0;
+	return err_set(e, ERR_USER, "page too large (%zu bytes; the limit is 64 MiB)", len);
+}
+
 md_doc *md_parse(const char *text, size_t len, int flags, err_info *e)
 {
 	int opts;
 	md_doc *d;
 
-	if (len > MAX_LEN) {
-		err_set(e, ERR_USER, "page too large (%zu bytes; the limit is 64 MiB)", len);
+	if (too_large(len, e) < 0)
 		return NULL;
-	}
 	ensure_extensions();
 	opts = parse_options(text, len, flags);
 	d = doc_new(len, flags);
@@ -548,8 +555,6 @@ void md_parse_tune(size_t min_len, size_t len)
 	piece_len = len ? len : PIECE_LEN;
 }
 
-#ifdef HAVE_CMARK_GFM_NODE_H
-
 /* What the scan knows at a line's start: inside a fenced code block (fence
  * is '`' or '~', fence_len its length) or an HTML block (html_end: what
  * ends it) at the top level. */
@@ -710,6 +715,27 @@ static size_t cut_pieces(const char *text, size_t len, piece **out)
 	return n;
 }
 
+/* The pieces to parse text[0..len) in, in *out (malloc'd): more than one
+ * only when the text is long enough and may be cut (above). */
+static size_t pieces_of(const char *text, size_t len, piece **out)
+{
+	piece *v;
+
+	if (len >= piece_min && direct && !memchr(text, '\r', len) &&
+	    !has_pair(text, len, ']', ':'))
+		return cut_pieces(text, len, out);
+	v = malloc(sizeof *v);
+	if (!v)
+		abort();
+	v->at = 0;
+	v->len = len;
+	v->line = 1;
+	*out = v;
+	return 1;
+}
+
+#ifdef HAVE_CMARK_GFM_NODE_H
+
 /* Whether a piece whose last line is last ends inside a fenced code block
  * or an HTML block (see above). */
 static int open_at_end(cmark_node *root, int last)
@@ -759,9 +785,7 @@ static cmark_node *parse_pieces(const char *text, size_t len, int opts, cmark_me
 	size_t n, k;
 	int last_end_line, last_end_col;
 
-	if (len < piece_min || !direct || memchr(text, '\r', len) || has_pair(text, len, ']', ':'))
-		return NULL;
-	n = cut_pieces(text, len, &v);
+	n = pieces_of(text, len, &v);
 	if (n < 2) {
 		free(v);
 		return NULL;
@@ -789,26 +813,43 @@ static cmark_node *parse_pieces(const char *text, size_t len, int opts, cmark_me
 	return root;
 }
 
+#else
+
+/* Without cmark's node structure no text is cut (pieces_of), so these
+ * are never asked anything. */
+static int open_at_end(cmark_node *root, int last)
+{
+	(void)root;
+	(void)last;
+	return 0;
+}
+
+static void shift_lines(cmark_node *root, int add)
+{
+	(void)root;
+	(void)add;
+}
+
+static cmark_node *parse_pieces(const char *text, size_t len, int opts, cmark_mem *mem, int *pieces)
+{
+	(void)text;
+	(void)len;
+	(void)opts;
+	(void)mem;
+	(void)pieces;
+	return NULL;
+}
+
+#endif
+
 /* md_parse_each: the pieces as documents of their own, one at a time. */
 static int each_piece(const char *text, size_t len, int flags, int opts, md_each_fn fn, void *ctx)
 {
-	piece *v = NULL;
+	piece *v;
 	md_doc *d;
-	size_t n = 0, k, at, plen;
+	size_t n = pieces_of(text, len, &v), k, at, plen;
 	int rc = 0, line, last;
 
-	if (len >= piece_min && direct && !memchr(text, '\r', len) &&
-	    !has_pair(text, len, ']', ':'))
-		n = cut_pieces(text, len, &v);
-	if (n < 2) {
-		free(v);
-		d = doc_new(len, flags);
-		d->root = parse_one(text, len, opts, d->mem);
-		doc_wiki(d, text, len, 1);
-		rc = fn(ctx, d);
-		md_free(d);
-		return rc;
-	}
 	for (k = 0; k < n && rc == 0; k++) {
 		at = v[k].at;
 		plen = v[k].len;
@@ -824,7 +865,8 @@ static int each_piece(const char *text, size_t len, int flags, int opts, md_each
 			d->root = parse_one(text + at, plen, opts, d->mem);
 			k = n;
 		}
-		shift_lines(d->root, line - 1);
+		if (line > 1)
+			shift_lines(d->root, line - 1);
 		doc_wiki(d, text + at, plen, line);
 		rc = fn(ctx, d);
 		md_free(d);
@@ -833,36 +875,10 @@ static int each_piece(const char *text, size_t len, int flags, int opts, md_each
 	return rc;
 }
 
-#else
-
-static int each_piece(const char *text, size_t len, int flags, int opts, md_each_fn fn, void *ctx)
-{
-	md_doc *d = doc_new(len, flags);
-	int rc;
-
-	d->root = parse_one(text, len, opts, d->mem);
-	doc_wiki(d, text, len, 1);
-	rc = fn(ctx, d);
-	md_free(d);
-	return rc;
-}
-
-static cmark_node *parse_pieces(const char *text, size_t len, int opts, cmark_mem *mem, int *pieces)
-{
-	(void)text;
-	(void)len;
-	(void)opts;
-	(void)mem;
-	(void)pieces;
-	return NULL;
-}
-
-#endif
-
 int md_parse_each(const char *text, size_t len, int flags, md_each_fn fn, void *ctx, err_info *e)
 {
-	if (len > MAX_LEN)
-		return err_set(e, ERR_USER, "page too large (%zu bytes; the limit is 64 MiB)", len);
+	if (too_large(len, e) < 0)
+		return -1;
 	ensure_extensions();
 	return each_piece(text, len, flags, parse_options(text, len, flags), fn, ctx);
 }
